@@ -1,0 +1,247 @@
+"""The eventwire command line: thin commands over the library.
+
+Exit status: 0 all inputs coded; 1 some inputs could not be read or coded (each
+is named on stderr with its reason; everything else was written); 2 usage or
+setup error (bad flag, missing model, unreadable dictionary).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from .config import CERTAINTIES, Settings
+from .errors import EventwireError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+
+def _settings(args) -> Settings:
+    certainty = CERTAINTIES
+    if getattr(args, "certainty", None):
+        certainty = tuple(c.strip() for c in args.certainty.split(",") if c.strip())
+        bad = [c for c in certainty if c not in CERTAINTIES]
+        if bad:
+            raise EventwireError(f"unknown certainty {', '.join(bad)}; choose from {', '.join(CERTAINTIES)}")
+    return Settings(model=args.model, actor_files=tuple(args.actors or ()),
+                    trigger_files=tuple(getattr(args, "triggers", None) or ()), certainty=certainty)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default=Settings.model, help="spaCy pipeline: installed package name or path")
+    p.add_argument("--actors", action="append", metavar="FILE", help="your own actor file (YAML); repeatable")
+    p.add_argument("--triggers", action="append", metavar="FILE", help="your own trigger file (TSV); repeatable")
+
+
+@contextmanager
+def _open_out(path: str | None):
+    if not path or path == "-":
+        yield sys.stdout
+        return
+    try:
+        f = open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise EventwireError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    with f:
+        yield f
+
+
+def _report(errors) -> None:
+    for err in errors:
+        reason = getattr(err, "reason", "failed")
+        print(f"eventwire: skipped {err} [{reason}]", file=sys.stderr)
+
+
+def cmd_code(args) -> int:
+    from . import output
+    from .api import code_files
+
+    errors: list = []
+    settings = _settings(args)
+    coded = code_files(args.paths, date=args.date, settings=settings, errors=errors)
+    n_articles = n_events = 0
+    with _open_out(args.output) as out:
+        writer = output.csv_writer(out) if args.format == "csv" else None
+        rows = []
+        for result in coded:
+            if result.error is not None:
+                errors.append(result.error)
+                continue
+            n_articles += 1
+            n_events += len(result.events)
+            if args.format == "jsonl":
+                records = result.events + (result.claims if not args.no_claims else [])
+                output.write_jsonl(records, out)
+            elif args.format == "csv":
+                for e in result.events:
+                    writer.writerow(output.event_csv_row(e))
+            else:
+                rows += [[result.article.doc_id] + output.event_row(e) for e in result.events]
+        if args.format == "table":
+            output.table(rows, ["doc"] + output.EVENT_COLUMNS, out)
+            out.write(f"\n{n_events} events from {n_articles} articles\n")
+    _report(errors)
+    return EXIT_PARTIAL if errors else EXIT_OK
+
+
+def cmd_claims(args) -> int:
+    from . import output
+    from .api import code_files
+
+    errors: list = []
+    coded = code_files(args.paths, date=args.date, settings=_settings(args), errors=errors)
+    with _open_out(args.output) as out:
+        rows = []
+        for result in coded:
+            if result.error is not None:
+                errors.append(result.error)
+                continue
+            if args.format == "jsonl":
+                output.write_jsonl(result.claims, out)
+            else:
+                rows += [output.claim_row(c) for c in result.claims]
+        if args.format == "table":
+            output.table(rows, ["doc", "speaker", "cue", "content"], out)
+    _report(errors)
+    return EXIT_PARTIAL if errors else EXIT_OK
+
+
+def _text_arg(text: str) -> str:
+    return sys.stdin.read() if text == "-" else text
+
+
+def cmd_actors(args) -> int:
+    from .api import get_pipeline
+    from .records import Article
+
+    pipe = get_pipeline(_settings(args))
+    for art, doc, err in pipe.annotate([Article("text", _text_arg(args.text), args.date)]):
+        if err is not None:
+            raise err
+        rows = [[doc[m.start:m.end].text, m.code or "-", m.entity or "-", m.kind, m.why]
+                for m in doc._.ew.mentions]
+        from .output import table
+
+        table(rows, ["mention", "code", "entity", "kind", "why"], sys.stdout, max_col=50)
+    return EXIT_OK
+
+
+def cmd_explain(args) -> int:
+    from .api import get_pipeline
+    from .coding.ontology import lookup
+    from .records import Article
+
+    pipe = get_pipeline(_settings(args))
+    for art, doc, err in pipe.annotate([Article("text", _text_arg(args.text), args.date)]):
+        if err is not None:
+            raise err
+        st = doc._.ew
+        if not st.events:
+            print("no events coded")
+        for n, e in enumerate(st.events, 1):
+            name = lookup(e.code).name
+            src = f"{e.source.code} ({doc[e.source.start:e.source.end].text}; {e.source.why})" if e.source else "-"
+            tgt = f"{e.target.code} ({doc[e.target.start:e.target.end].text}; {e.target.why})" if e.target else "-"
+            print(f"[{n}] {e.code} {name}")
+            print(f"    trigger:   {' '.join(doc[i].text for i in e.tokens)}  "
+                  f"(entry {e.trigger.describe() if e.trigger else 'accusation from a claim'}; "
+                  f"rule {e.rule})")
+            if e.trigger and e.trigger.example:
+                print(f"    example:   {e.trigger.example}")
+            print(f"    source:    {src}")
+            print(f"    target:    {tgt}")
+            print(f"    certainty: {e.certainty}" + (f" (cue '{e.certainty_cue}')" if e.certainty_cue else ""))
+            if e.date:
+                print(f"    date:      {e.date.value} ({e.date.precision}, '{e.date.text}')")
+            if e.location:
+                print(f"    place:     {e.location.name}, {e.location.country}")
+            print(f"    evidence:  {doc[e.start:e.end].text}")
+        for c in st.claims:
+            sp = doc[c.speaker_start:c.speaker_end].text if c.speaker_start is not None else "(unattributed)"
+            print(f"claim: {sp} | {doc[c.cue:c.cue_end].text} | {doc[c.content_start:c.content_end].text}")
+    return EXIT_OK
+
+
+def cmd_ingest(args) -> int:
+    from .store.ingest import ingest
+
+    summary = ingest(args.paths, args.db, date=args.date, settings=_settings(args), progress=not args.quiet)
+    print(summary.describe())
+    return EXIT_PARTIAL if summary.failed else EXIT_OK
+
+
+def cmd_summary(args) -> int:
+    from .store.db import open_db, summary_text
+
+    con = open_db(args.db, read_only=True)
+    print(summary_text(con, limit=args.limit))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="eventwire", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("code", help="code articles into event records")
+    p.add_argument("paths", nargs="+", help="files, folders (recursive) or - for stdin")
+    p.add_argument("--date", help="publication date (YYYY-MM-DD) for articles that carry none")
+    p.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
+    p.add_argument("--output", "-o", help="write here instead of stdout")
+    p.add_argument("--certainty", help="comma-separated certainty values to keep (default: all)")
+    p.add_argument("--no-claims", action="store_true", help="with jsonl, leave out claim records")
+    _common(p)
+    p.set_defaults(func=cmd_code)
+
+    p = sub.add_parser("claims", help="print who said what")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--date")
+    p.add_argument("--format", choices=["table", "jsonl"], default="table")
+    p.add_argument("--output", "-o")
+    _common(p)
+    p.set_defaults(func=cmd_claims)
+
+    p = sub.add_parser("actors", help="show the actors recognised in a text, with codes and reasons")
+    p.add_argument("text", help="the text, or - for stdin")
+    p.add_argument("--date")
+    _common(p)
+    p.set_defaults(func=cmd_actors)
+
+    p = sub.add_parser("explain", help="show each event with the dictionary entry and words that produced it")
+    p.add_argument("text", help="the text, or - for stdin")
+    p.add_argument("--date")
+    _common(p)
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("ingest", help="code articles into a DuckDB database")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--db", required=True, help="the DuckDB file (created when missing)")
+    p.add_argument("--date")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _common(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("summary", help="print the events stored in a database and a summary")
+    p.add_argument("--db", required=True)
+    p.add_argument("--limit", type=int, default=60, help="events to list")
+    p.set_defaults(func=cmd_summary)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except EventwireError as exc:
+        print(f"eventwire: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("eventwire: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

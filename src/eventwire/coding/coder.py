@@ -1,0 +1,209 @@
+"""The events stage: code CAMEO events from the dependency parse with the trigger dictionary.
+
+reads: the parse, doc._.ew.mentions (actors), doc._.ew.claims (claims);
+writes: doc._.ew.events (EventInfo list), with certainty and attribution.
+
+One event per clause and actor pair: a verb or event noun that matches a
+trigger entry, its source (subject, passive agent, inherited subject of a
+complement, possessor or modifier of an event noun) and its target (object,
+the entry's preposition, passive subject). Coordinated actors give one event
+each. Events inside a claim are attributed to its speaker; a claim that one
+actor used force is also coded as the speaker accusing that actor (112).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..actors import ActorMention
+from ..data_files import read_tsv
+from . import modality
+from .roles import actors_of, child, is_passive, pobj_of, subject_actors
+from .triggers import Trigger, TriggerDictionary
+
+RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
+ACCUSABLE_ROOTS = {"15", "17", "18", "19", "20"}
+
+
+@dataclass
+class EventInfo:
+    head: int                       # trigger token
+    code: str
+    source: ActorMention | None
+    target: ActorMention | None
+    start: int                      # evidence, token span [start, end)
+    end: int
+    certainty: str = "asserted"
+    certainty_cue: str | None = None
+    trigger: Trigger | None = None
+    tokens: list[int] = field(default_factory=list)
+    rule: str = ""
+    claim: int | None = None        # index into doc._.ew.claims
+    derived_from: int | None = None
+    date: object = None             # records.DateValue (when stage)
+    location: object = None         # records.Location (where stage)
+
+
+@lru_cache(maxsize=1)
+def light_verbs() -> frozenset[str]:
+    return frozenset(r["lemma"].lower() for r in read_tsv("coding", "light_verbs.tsv"))
+
+
+CLAUSE_BREAKS = {"ccomp", "advcl", "relcl", "parataxis", "punct", "cc", "mark", "csubj"}
+
+
+def clause_span(tok) -> tuple[int, int]:
+    """The token span of ``tok``'s own clause: its subtree without embedded clauses."""
+    idx = [tok.i]
+    for c in tok.children:
+        if c.dep_ in CLAUSE_BREAKS or (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")):
+            continue
+        idx += [t.i for t in c.subtree]
+    return min(idx), max(idx) + 1
+
+
+def _pairs(sources, targets, code: str, reciprocal: bool):
+    sources = _unique(sources)
+    targets = [t for t in _unique(targets)]
+    if not targets and reciprocal and len(sources) > 1 and code[:2] in RECIPROCAL_ROOTS:
+        return [(a, b) for a in sources for b in sources if a is not b]
+    pairs = []
+    for s in sources or [None]:
+        for t in targets or [None]:
+            if s is not None and t is not None and s.code == t.code and s.entity == t.entity:
+                continue
+            pairs.append((s, t))
+    return pairs
+
+
+def _unique(ms):
+    seen, out = set(), []
+    for m in ms:
+        key = (m.head, m.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+class Coder:
+    def __init__(self, triggers: TriggerDictionary):
+        self.triggers = triggers
+
+    def __call__(self, doc):
+        from ..nlp import state
+
+        st = state(doc)
+        events: list[EventInfo] = []
+        consumed: set[int] = set()
+        for tok in doc:
+            if tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB") and tok.pos_ != "NOUN"):
+                events += self.verb_events(tok, consumed)
+        for tok in doc:
+            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and tok.dep_ not in ("compound",):
+                events += self.noun_events(tok)
+        st.events = _dedupe(events)
+        attach_claims(doc)
+        return doc
+
+    # -- verbs ----------------------------------------------------------------
+    def verb_events(self, tok, consumed: set[int]) -> list[EventInfo]:
+        found = self.triggers.match(tok, "verb")
+        if found is None:
+            return []
+        trig, bound = found
+        obj = bound.get("object")
+        if obj is not None:
+            consumed.add(obj.i)
+        sources, how = subject_actors(tok)
+        targets: list[ActorMention] = []
+        if "prep" in bound:
+            targets = actors_of(pobj_of(bound["prep"]))
+        elif is_passive(tok):
+            targets = actors_of(child(tok, "nsubjpass"))
+        else:
+            d = child(tok, "dobj")
+            targets = actors_of(d) if d is not None and d is not obj else []
+            if not targets:
+                targets = actors_of(child(tok, "dative"))
+            if not targets and obj is not None:
+                for prep in obj.children:
+                    if prep.dep_ == "prep" and prep.lower_ in ("on", "against", "to", "with", "for"):
+                        targets = actors_of(pobj_of(prep))
+                        break
+        cert, cue = modality.certainty(tok, obj)
+        start, end = clause_span(tok)
+        toks = [tok.i] + [c.i for c in tok.children if c.dep_ == "prt"] + ([obj.i] if obj is not None else [])
+        return [EventInfo(tok.i, trig.code, s, t, start, end, cert, cue, trig, sorted(toks),
+                          f"verb/{how or 'none'}")
+                for s, t in _pairs(sources, targets, trig.code, True)]
+
+    # -- nouns ----------------------------------------------------------------
+    def noun_events(self, tok) -> list[EventInfo]:
+        found = self.triggers.match(tok, "noun")
+        if found is None:
+            return []
+        trig, bound = found
+        sources: list[ActorMention] = []
+        targets: list[ActorMention] = []
+        how = "noun"
+        for c in tok.children:
+            if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < tok.i:
+                sources += actors_of(c)
+            elif c.dep_ == "prep" and c.lower_ == "by":
+                sources += actors_of(pobj_of(c))
+            elif c.dep_ == "prep" and c.lower_ == "between":
+                both = actors_of(pobj_of(c))
+                start, end = clause_span(tok)
+                cert, cue = modality.certainty(tok)
+                return [EventInfo(tok.i, trig.code, a, b, start, end, cert, cue, trig, [tok.i], "noun/between")
+                        for a in both for b in both if a is not b]
+        if "prep" in bound:
+            targets = actors_of(pobj_of(bound["prep"]))
+        if not sources and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in light_verbs():
+            sources, how = subject_actors(tok.head)
+            how = "light verb/" + how
+        cert, cue = modality.certainty(tok)
+        start, end = clause_span(tok)
+        # place and time words outside the noun phrase still belong to the clause ("attack in Idlib")
+        return [EventInfo(tok.i, trig.code, s, t, start, end, cert, cue, trig, [tok.i], how)
+                for s, t in _pairs(sources, targets, trig.code, False)]
+
+
+def _dedupe(events: list[EventInfo]) -> list[EventInfo]:
+    seen, out = set(), []
+    for e in events:
+        key = (e.head, e.code, e.source.code if e.source else None, e.source.head if e.source else None,
+               e.target.code if e.target else None)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def attach_claims(doc) -> None:
+    """Attribute events inside claims to their speakers; code accusations the claims make."""
+    st = doc._.ew
+    derived: list[EventInfo] = []
+    for e in st.events:
+        for ci, claim in enumerate(st.claims):
+            if claim.content_start <= e.head < claim.content_end and e.head != claim.cue:
+                e.claim = ci
+                if e.certainty in ("asserted",):
+                    e.certainty = "claimed"
+                    e.certainty_cue = doc[claim.cue].text
+                break
+    for e in st.events:
+        if e.claim is None or e.code[:2] not in ACCUSABLE_ROOTS or e.source is None:
+            continue
+        claim = st.claims[e.claim]
+        if claim.kind in ("deny",) or e.certainty in ("negated", "denied", "hypothetical"):
+            continue
+        for speaker in claim.speakers or []:
+            if speaker.country == e.source.country:
+                continue
+            start = min(claim.cue, claim.content_start, claim.speaker_start if claim.speaker_start is not None else claim.cue)
+            derived.append(EventInfo(claim.cue, "112", speaker, e.source, start,
+                                     max(claim.content_end, claim.cue + 1), "asserted", None, None,
+                                     [claim.cue, e.head], "claim/accusation", None, st.events.index(e)))
+    st.events = _dedupe(st.events + derived)

@@ -1,0 +1,97 @@
+"""Certainty: is an event asserted, alleged, denied, negated, intended or hypothetical?
+
+reads: the parse around an event's trigger and data/coding/modality.tsv;
+writes: nothing (the coder stores the value on each event). Claimed is set
+later, from the claims an event sits in.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..data_files import read_tsv
+
+# The strongest reading wins when several cues apply.
+PRIORITY = ("negated", "denied", "hypothetical", "intended", "alleged", "claimed", "asserted")
+RANK = {c: i for i, c in enumerate(PRIORITY)}
+GOVERNED_DEPS = ("xcomp", "ccomp", "dobj", "pcomp", "pobj", "prep", "nsubjpass", "acomp", "advcl")
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    for row in read_tsv("coding", "modality.tsv"):
+        for scope in (row.get("scope") or "any").split("|"):
+            out[(row["term"].lower(), scope.strip())] = row["certainty"]
+    return out
+
+
+def _lookup(word: str, *scopes: str) -> str | None:
+    lex = lexicon()
+    for scope in scopes + ("any",):
+        hit = lex.get((word, scope))
+        if hit:
+            return hit
+    return None
+
+
+def strongest(values) -> str:
+    vals = [v for v in values if v]
+    return min(vals, key=lambda v: RANK.get(v, 99)) if vals else "asserted"
+
+
+def _local(tok) -> list[tuple[str, str]]:
+    """Cues on the word itself: negation, hedging modifiers, modal auxiliaries, 'if'."""
+    found = []
+    for c in tok.children:
+        lower = c.lower_
+        lemma = c.lemma_.lower()
+        if c.dep_ == "neg":
+            found.append(("negated", c.text))
+        elif c.dep_ == "det" and lower in ("no",):
+            found.append(("negated", c.text))
+        elif c.dep_ in ("amod", "compound"):
+            v = _lookup(lower, "modifier") or _lookup(lemma, "modifier")
+            if v:
+                found.append((v, c.text))
+        elif c.dep_ == "advmod":
+            v = _lookup(lower, "adverb") or _lookup(lemma, "adverb")
+            if v:
+                found.append((v, c.text))
+        elif c.dep_ == "aux":
+            v = _lookup(lower, "aux") or _lookup(lemma, "aux")
+            if v:
+                found.append((v, c.text))
+        elif c.dep_ == "mark":
+            v = _lookup(lower, "mark")
+            if v:
+                found.append((v, c.text))
+    return found
+
+
+def certainty(tok, obj=None) -> tuple[str, str | None]:
+    """The certainty of the event triggered at ``tok`` (with its object ``obj``) and its cue word."""
+    found = _local(tok)
+    if obj is not None:
+        found += [f for f in _local(obj) if f[0] in ("alleged", "negated")]
+    # climb through the words that govern the event: "seeks to talk", "prevented the intervention"
+    g = tok
+    for _ in range(4):
+        if g.dep_ not in GOVERNED_DEPS or g.head is g:
+            break
+        dep = g.dep_
+        g = g.head
+        if g.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
+            v = _lookup(g.lemma_.lower(), "governor") or _lookup(g.lower_, "governor")
+            if v and g.pos_ != "NOUN" or (v and g.pos_ == "NOUN" and dep in ("prep", "pobj")):
+                found.append((v, g.text))
+            if g.pos_ in ("VERB", "AUX"):
+                found += [f for f in _local(g) if f[0] in ("negated", "hypothetical", "intended")]
+        if dep == "ccomp":
+            break  # a reported clause: the speaker's own modality is the claim's, not the event's
+    if tok.dep_ == "advcl":
+        found += [f for f in _local(tok) if f[0] == "hypothetical"]
+    if not found:
+        return "asserted", None
+    best = strongest(v for v, _ in found)
+    cue = next(c for v, c in found if v == best)
+    return best, cue

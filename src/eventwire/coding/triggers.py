@@ -1,0 +1,154 @@
+"""The trigger dictionary: verbs and nouns (with particles, prepositions, objects and
+modifiers) that state a CAMEO event. Format: data/coding/TRIGGERS.md.
+
+reads: data/coding/triggers.tsv and any user trigger files; writes: nothing.
+``TriggerDictionary.match(token)`` returns the most specific entry whose
+constraints the token's parse satisfies.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..data_files import read_tsv, read_user_tsv, split
+from ..errors import ConfigError
+
+OBJECT_DEPS = {"dobj", "nsubjpass", "attr", "oprd"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    code: str
+    pos: str
+    lemma: str
+    particle: str
+    prep: str
+    objects: tuple[str, ...]
+    modifiers: tuple[str, ...]
+    example: str
+    order: int
+
+    @property
+    def specificity(self) -> int:
+        return sum(bool(x) for x in (self.particle, self.prep, self.objects, self.modifiers))
+
+    def describe(self) -> str:
+        parts = [self.lemma]
+        if self.particle:
+            parts.append(self.particle)
+        if self.objects:
+            parts.append("+" + "|".join(self.objects))
+        if self.prep:
+            parts.append(self.prep + " X")
+        if self.modifiers:
+            parts.insert(0, "|".join(self.modifiers))
+        return f"{self.pos}:{' '.join(parts)} -> {self.code}"
+
+
+def _rows_to_triggers(rows, where: str, start: int) -> list[Trigger]:
+    out = []
+    for n, row in enumerate(rows):
+        code = row.get("code", "")
+        if not code.isdigit() or not 2 <= len(code) <= 4:
+            raise ConfigError(f"{where}: row {n + 2}: bad CAMEO code {code!r}")
+        if code == "20" or len(code) == 2:
+            code = code + "0"
+        pos = row.get("pos", "verb")
+        if pos not in ("verb", "noun"):
+            raise ConfigError(f"{where}: row {n + 2}: pos must be verb or noun, not {pos!r}")
+        out.append(Trigger(code, pos, row.get("lemma", "").lower(), row.get("particle", "").lower(),
+                           row.get("prep", "").lower(), tuple(x.lower() for x in split(row.get("object"))),
+                           tuple(x.lower() for x in split(row.get("modifier"))),
+                           row.get("example", ""), start + n))
+    return out
+
+
+class TriggerDictionary:
+    def __init__(self, triggers: list[Trigger]):
+        self.by_key: dict[tuple[str, str], list[Trigger]] = {}
+        for t in triggers:
+            self.by_key.setdefault((t.pos, t.lemma), []).append(t)
+        for entries in self.by_key.values():
+            entries.sort(key=lambda t: (-t.specificity, t.order))
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self.by_key.values())
+
+    def candidates(self, pos: str, lemma: str) -> list[Trigger]:
+        return self.by_key.get((pos, lemma), [])
+
+    def match(self, tok, pos: str) -> tuple[Trigger, dict] | None:
+        """The most specific entry for ``tok`` and what it bound (object, prep, target tokens)."""
+        lemma = tok.lemma_.lower()
+        for trig in self.candidates(pos, lemma):
+            bound = _satisfies(trig, tok)
+            if bound is not None:
+                return trig, bound
+        return None
+
+
+def _objects(tok):
+    for c in tok.children:
+        if c.dep_ in OBJECT_DEPS:
+            yield c
+            for cc in c.children:
+                if cc.dep_ == "conj":
+                    yield cc
+
+
+def _modifier_words(tok) -> set[str]:
+    words = set()
+    for c in tok.children:
+        if c.dep_ in ("amod", "compound", "advmod", "nmod", "xcomp", "npadvmod", "acomp"):
+            words.add(c.lemma_.lower())
+            words.add(c.lower_)
+            for cc in c.children:
+                if cc.dep_ in ("amod", "compound"):
+                    words.add(cc.lemma_.lower())
+    return words
+
+
+def _satisfies(trig: Trigger, tok) -> dict | None:
+    bound: dict = {}
+    if trig.particle:
+        if not any(c.dep_ == "prt" and c.lower_ == trig.particle for c in tok.children):
+            return None
+    obj = None
+    if trig.objects:
+        for o in _objects(tok):
+            if o.lemma_.lower() in trig.objects or o.lower_ in trig.objects:
+                obj = o
+                break
+        if obj is None:
+            return None
+        bound["object"] = obj
+    if trig.modifiers:
+        words = _modifier_words(tok)
+        if obj is not None:
+            words |= _modifier_words(obj)
+        if not words & set(trig.modifiers):
+            return None
+    if trig.prep:
+        holders = [tok] + ([obj] if obj is not None else [])
+        found = None
+        for h in holders:
+            for c in h.children:
+                if c.dep_ in ("prep", "dative", "agent") and c.lower_ == trig.prep:
+                    found = c
+                    break
+            if found:
+                break
+        if found is None:
+            return None
+        bound["prep"] = found
+    return bound
+
+
+@lru_cache(maxsize=8)
+def load_triggers(user_files: tuple[str, ...] = ()) -> TriggerDictionary:
+    """The packaged trigger dictionary, with user files first (their rows win ties)."""
+    triggers: list[Trigger] = []
+    for n, path in enumerate(user_files):
+        triggers += _rows_to_triggers(read_user_tsv(path), path, -1_000_000 * (len(user_files) - n))
+    triggers += _rows_to_triggers(read_tsv("coding", "triggers.tsv"), "data/coding/triggers.tsv", 0)
+    return TriggerDictionary(triggers)

