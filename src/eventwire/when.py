@@ -20,6 +20,7 @@ from .records import DateValue
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+WEEKDAY_NAMES = WEEKDAYS.split("|")
 DAY_WORDS = re.compile(rf"\b({WEEKDAYS}|yesterday|today|tonight|tomorrow|day|days)\b", re.I)
 MONTH_WORD = re.compile(rf"\b({MONTHS})\b\.?", re.I)
 DAY_NUMBER = re.compile(r"\b([0-3]?\d)(st|nd|rd|th)?\b")
@@ -86,6 +87,14 @@ def resolve(text: str, base: str | None, prefer: str = "past") -> tuple[str, str
         return str(base_date.year), "year"
     if re.search(r"\blast year\b", t, re.I) and base_date:
         return str(base_date.year - 1), "year"
+    wd = re.fullmatch(rf"(?:last |this |next )?({WEEKDAYS})(?: (?:morning|afternoon|evening|night))?", t.lower())
+    if wd and base_date is not None:
+        target = WEEKDAY_NAMES.index(wd.group(1))
+        if prefer == "past":
+            d = base_date - dt.timedelta(days=(base_date.weekday() - target) % 7)
+        else:
+            d = base_date + dt.timedelta(days=((target - base_date.weekday()) % 7) or 7)
+        return d.isoformat(), "day"
     if precision == "year" and YEAR.search(t) and not MONTH_WORD.search(t):
         return YEAR.search(t).group(1), "year"
     import dateparser
