@@ -2,7 +2,8 @@
 """Expand the compact people source format into people.tsv.
 
 Source lines (files given on the command line, '#' = comment):
-    name^aliases^country^role~start~end[~sector]^role~start~end[~sector]...
+    name^aliases^country^role~start~end[~sector[~country]]^...
+sector defaults to GOV, the role's country to the person's country.
 The sector defaults to GOV. For every name and alias an accent-free variant is
 added when it differs. Output: people.tsv layout (see data/actors/README.md).
 This is a one-off authoring helper; people.tsv is the checked-in source of truth.
@@ -41,8 +42,10 @@ def main(paths):
                 f = r.split("~")
                 if len(f) == 3:
                     f.append("GOV")
-                role, start, end, sec = [x.strip() for x in f]
-                out.append("\t".join([name, "|".join(al), country, sec or "GOV", role, start, end]))
+                if len(f) == 4:
+                    f.append(country)
+                role, start, end, sec, ctry = [x.strip() for x in f]
+                out.append("\t".join([name, "|".join(al), ctry or country, sec or "GOV", role, start, end]))
     sys.stdout.write("\n".join(out) + "\n")
 
 

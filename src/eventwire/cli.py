@@ -1,8 +1,9 @@
 """The eventwire command line: thin commands over the library.
 
-Exit status: 0 all inputs coded; 1 some inputs could not be read or coded (each
-is named on stderr with its reason; everything else was written); 2 usage or
-setup error (bad flag, missing model, unreadable dictionary).
+Exit status: 0 all inputs coded (empty inputs are named on stderr but, having
+nothing to code, do not count as failures); 1 some inputs could not be read or
+coded (each is named on stderr with its reason; everything else was written);
+2 usage or setup error (bad flag, missing model, unreadable dictionary).
 """
 from __future__ import annotations
 
@@ -47,10 +48,14 @@ def _open_out(path: str | None):
         yield f
 
 
-def _report(errors) -> None:
+def _report(errors) -> int:
+    """Name each skipped input on stderr; the exit status they make."""
+    failed = False
     for err in errors:
         reason = getattr(err, "reason", "failed")
         print(f"eventwire: skipped {err} [{reason}]", file=sys.stderr)
+        failed = failed or reason != "empty"
+    return EXIT_PARTIAL if failed else EXIT_OK
 
 
 def cmd_code(args) -> int:
@@ -81,8 +86,7 @@ def cmd_code(args) -> int:
         if args.format == "table":
             output.table(rows, ["doc"] + output.EVENT_COLUMNS, out)
             out.write(f"\n{n_events} events from {n_articles} articles\n")
-    _report(errors)
-    return EXIT_PARTIAL if errors else EXIT_OK
+    return _report(errors)
 
 
 def cmd_claims(args) -> int:
@@ -103,8 +107,7 @@ def cmd_claims(args) -> int:
                 rows += [output.claim_row(c) for c in result.claims]
         if args.format == "table":
             output.table(rows, ["doc", "speaker", "cue", "content"], out)
-    _report(errors)
-    return EXIT_PARTIAL if errors else EXIT_OK
+    return _report(errors)
 
 
 def _text_arg(text: str) -> str:

@@ -20,13 +20,14 @@ class IngestSummary:
     stored: int = 0
     skipped: int = 0
     failed: int = 0
+    empty: int = 0
     events: int = 0
     claims: int = 0
     failures: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         return (f"{self.db}: stored {self.stored} articles ({self.events} events, {self.claims} claims), "
-                f"skipped {self.skipped} already stored, {self.failed} failed")
+                f"skipped {self.skipped} already stored and {self.empty} empty, {self.failed} failed")
 
 
 def ingest(paths, db: str, date: str | None = None, settings: Settings | None = None,
@@ -37,7 +38,10 @@ def ingest(paths, db: str, date: str | None = None, settings: Settings | None = 
     summary = IngestSummary(db)
 
     def fail(source: str, reason: str, message: str) -> None:
-        summary.failed += 1
+        if reason == "empty":
+            summary.empty += 1
+        else:
+            summary.failed += 1
         summary.failures.append(message)
         write_error(con, source, reason, message)
         print(f"eventwire: skipped {message} [{reason}]", file=sys.stderr)
