@@ -189,7 +189,7 @@ class _DocResolution:
             if owner.kind in ("country", "demonym", "capital"):
                 sectors = [name] if name else []
             base = owner.code[:-sum(len(s) for s in owner.sectors)] if owner.sectors and owner.code else owner.code
-            first = min(start, *(t.i for t in tok.lefts if t.dep_ in MODIFIER_DEPS)) if list(tok.lefts) else start
+            first = min([start] + [t.i for t in tok.lefts if t.dep_ in MODIFIER_DEPS])
             if anaphor:
                 first = start
             return ActorMention(first, max(end, tok.i + 1), tok.i, make_code(base, sectors), owner.country,

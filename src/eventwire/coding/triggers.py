@@ -21,8 +21,8 @@ class Trigger:
     code: str
     pos: str
     lemma: str
-    particle: str
-    prep: str
+    particle: tuple[str, ...]
+    prep: tuple[str, ...]
     objects: tuple[str, ...]
     modifiers: tuple[str, ...]
     example: str
@@ -35,11 +35,11 @@ class Trigger:
     def describe(self) -> str:
         parts = [self.lemma]
         if self.particle:
-            parts.append(self.particle)
+            parts.append("|".join(self.particle))
         if self.objects:
             parts.append("+" + "|".join(self.objects))
         if self.prep:
-            parts.append(self.prep + " X")
+            parts.append("|".join(self.prep) + " X")
         if self.modifiers:
             parts.insert(0, "|".join(self.modifiers))
         return f"{self.pos}:{' '.join(parts)} -> {self.code}"
@@ -56,8 +56,9 @@ def _rows_to_triggers(rows, where: str, start: int) -> list[Trigger]:
         pos = row.get("pos", "verb")
         if pos not in ("verb", "noun"):
             raise ConfigError(f"{where}: row {n + 2}: pos must be verb or noun, not {pos!r}")
-        out.append(Trigger(code, pos, row.get("lemma", "").lower(), row.get("particle", "").lower(),
-                           row.get("prep", "").lower(), tuple(x.lower() for x in split(row.get("object"))),
+        out.append(Trigger(code, pos, row.get("lemma", "").lower(),
+                           tuple(x.lower() for x in split(row.get("particle"))),
+                           tuple(x.lower() for x in split(row.get("prep"))), tuple(x.lower() for x in split(row.get("object"))),
                            tuple(x.lower() for x in split(row.get("modifier"))),
                            row.get("example", ""), start + n))
     return out
@@ -78,13 +79,17 @@ class TriggerDictionary:
         return self.by_key.get((pos, lemma), [])
 
     def match(self, tok, pos: str) -> tuple[Trigger, dict] | None:
-        """The most specific entry for ``tok`` and what it bound (object, prep, target tokens)."""
+        """The entry for ``tok`` that binds the most of its constraints (object, preposition,
+        particle, modifier), file order breaking ties, and what it bound."""
         lemma = tok.lemma_.lower()
+        best, best_score = None, -1
         for trig in self.candidates(pos, lemma):
             bound = _satisfies(trig, tok)
             if bound is not None:
-                return trig, bound
-        return None
+                score = bound.pop("_score")
+                if score > best_score:
+                    best, best_score = (trig, bound), score
+        return best
 
 
 def _objects(tok):
@@ -109,10 +114,17 @@ def _modifier_words(tok) -> set[str]:
 
 
 def _satisfies(trig: Trigger, tok) -> dict | None:
-    bound: dict = {}
+    """What ``trig`` binds on ``tok``, with ``_score`` = constraints met; None when it fails.
+
+    Particle, object and modifier are required. The preposition marks where the target is:
+    required for a verb entry with no object ("call for", "pull out of"), optional otherwise
+    ("imposed sanctions" without "on X" is still a sanction; "the attack in Idlib" an attack).
+    """
+    bound: dict = {"_score": 0}
     if trig.particle:
-        if not any(c.dep_ == "prt" and c.lower_ == trig.particle for c in tok.children):
+        if not any(c.dep_ == "prt" and c.lower_ in trig.particle for c in tok.children):
             return None
+        bound["_score"] += 1
     obj = None
     if trig.objects:
         for o in _objects(tok):
@@ -122,25 +134,29 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
         if obj is None:
             return None
         bound["object"] = obj
+        bound["_score"] += 1
     if trig.modifiers:
         words = _modifier_words(tok)
         if obj is not None:
             words |= _modifier_words(obj)
         if not words & set(trig.modifiers):
             return None
+        bound["_score"] += 1
     if trig.prep:
         holders = [tok] + ([obj] if obj is not None else [])
         found = None
         for h in holders:
             for c in h.children:
-                if c.dep_ in ("prep", "dative", "agent") and c.lower_ == trig.prep:
+                if c.dep_ in ("prep", "dative", "agent") and c.lower_ in trig.prep:
                     found = c
                     break
             if found:
                 break
-        if found is None:
+        if found is not None:
+            bound["prep"] = found
+            bound["_score"] += 1
+        elif trig.pos == "verb" and not trig.objects:
             return None
-        bound["prep"] = found
     return bound
 
 

@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS claims (
     certainty VARCHAR, record JSON
 );
 CREATE TABLE IF NOT EXISTS errors (
-    source VARCHAR, reason VARCHAR, message VARCHAR, at TIMESTAMP
+    source VARCHAR, reason VARCHAR, message VARCHAR, failed_at TIMESTAMP
 );
 """
 
@@ -61,7 +61,11 @@ def open_db(path: str | Path, read_only: bool = False):
     except Exception as exc:  # duckdb raises IOException, lock conflicts, ...
         raise StoreError(f"cannot open the database {p}: {exc}") from exc
     if not read_only:
-        con.execute(SCHEMA)
+        try:
+            con.execute(SCHEMA)
+        except Exception as exc:
+            con.close()
+            raise StoreError(f"cannot create the tables in {p}: {exc}") from exc
     return con
 
 
