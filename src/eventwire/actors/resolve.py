@@ -37,6 +37,7 @@ class ActorMention:
     kind: str = ""             # country | demonym | capital | seat | org | group | person | sector | pronoun
     why: str = ""
     members: list[str] = field(default_factory=list)
+    guessed: bool = False      # the country came from the article's context, not the phrase
 
     def to_actor(self, doc) -> Actor:
         span = doc[self.start:self.end]
@@ -47,6 +48,11 @@ class ActorMention:
 
 def _anaphora() -> dict[str, str]:
     return {r["term"].lower(): r["refers_to"] for r in read_tsv("actors", "anaphora.tsv")}
+
+
+def _country_only(m: ActorMention, country: str) -> ActorMention:
+    return ActorMention(m.start, m.end, m.head, country, country, [], country, "country",
+                        f"home country of {m.entity}")
 
 
 class Resolver:
@@ -91,7 +97,8 @@ class _DocResolution:
         base, sectors, role = entry.at(self.date)
         if entry.kind == "capital" and not sectors:
             sectors = ["GOV"]
-        code = make_code(base, sectors)
+        # an organisation's or group's own code names it; its sectors describe it
+        code = base if entry.kind in ("org", "group") or len(base) > 3 else make_code(base, sectors)
         span = self.doc[hit.start:hit.end]
         if entry.kind == "person" and span.text.lower() == entry.entity.lower():
             self.full_names_seen.add(entry.entity)
@@ -139,11 +146,26 @@ class _DocResolution:
         return None
 
     def context_country(self, tok) -> ActorMention | None:
-        """The nearest earlier country-like actor in the article (for 'the government')."""
-        for m in reversed(self.mentions):
-            if m.start < tok.i and m.kind in COUNTRY_LIKE and m.country:
-                return m
-        return None
+        """The article's main country so far (for 'the government', 'police'): the country
+        named most often before ``tok`` by actors and places, the first named on a tie."""
+        counts: dict[str, list] = {}
+        for m in self.mentions:
+            if m.start >= tok.i or m.guessed:
+                continue
+            countries = [m.country] if m.kind in COUNTRY_LIKE and m.country else []
+            if m.kind in ("org", "group") and m.members and len(m.members) == 1:
+                countries = m.members
+            elif m.kind in ("group", "person") and m.country and len(m.country) == 3 and m.country.isalpha() \
+                    and m.country not in ("IGO", "NGO", "IMG", "MNC"):
+                countries = [m.country]
+            for c in countries:
+                counts.setdefault(c, [0, m.start, m])
+                counts[c][0] += 1
+        if not counts:
+            return None
+        best = max(counts.values(), key=lambda v: (v[0], -v[1]))
+        return best[2] if best[2].kind in COUNTRY_LIKE else _country_only(best[2], next(
+            c for c, v in counts.items() if v is best))
 
     # -- the rules ----------------------------------------------------------
     def mention(self, tok, depth: int = 0) -> ActorMention | None:
@@ -175,26 +197,26 @@ class _DocResolution:
             name, kind, start, end = sector
             owner = self.modifier_actor(tok, depth)
             why = f"sector term '{self.doc[start:end].text}'"
+            guessed = False
             if owner is None and depth == 0:
                 anaphor = self.anaphora.get(tok.lemma_.lower())
                 owner = self.context_country(tok)
                 if owner is not None:
                     why += f", country from context '{owner.entity}'"
+                    guessed = True
             else:
                 anaphor = None
             if owner is None:
                 return ActorMention(start, max(end, tok.i + 1), tok.i, name or None, None,
                                     [name] if name else [], None, "sector", why)
-            sectors = [s for s in owner.sectors if s != name] + [name] if name else list(owner.sectors)
-            if owner.kind in ("country", "demonym", "capital"):
-                sectors = [name] if name else []
-            base = owner.code[:-sum(len(s) for s in owner.sectors)] if owner.sectors and owner.code else owner.code
+            sectors = [name] if name else []
+            base = owner.code if owner.kind in ("org", "group") else owner.country
             first = min([start] + [t.i for t in tok.lefts if t.dep_ in MODIFIER_DEPS])
             if anaphor:
                 first = start
             return ActorMention(first, max(end, tok.i + 1), tok.i, make_code(base, sectors), owner.country,
                                 sectors, owner.entity, "sector", why + f" of {owner.entity}",
-                                owner.members)
+                                owner.members, guessed)
         if depth == 0 and tok.pos_ in ("NOUN", "PRON", "DET"):
             return self.anaphor(tok)
         return None

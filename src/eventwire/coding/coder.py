@@ -22,7 +22,7 @@ from .roles import actors_of, child, is_passive, pobj_of, subject_actors
 from .triggers import Trigger, TriggerDictionary
 
 RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
-ACCUSABLE_ROOTS = {"15", "17", "18", "19", "20"}
+ACCUSABLE_ROOTS = {"18", "19", "20"}
 
 
 @dataclass
@@ -42,6 +42,20 @@ class EventInfo:
     derived_from: int | None = None
     date: object = None             # records.DateValue (when stage)
     location: object = None         # records.Location (where stage)
+
+
+@lru_cache(maxsize=1)
+def intent_codes() -> dict[str, str]:
+    return {r["code"]: r["intent_code"] for r in read_tsv("coding", "intent.tsv")}
+
+
+def intent_code(code: str) -> str:
+    """CAMEO's 'express intent to ...' code for an intended cooperative event, else ``code``."""
+    table = intent_codes()
+    for n in range(len(code), 1, -1):
+        if code[:n] in table:
+            return table[code[:n]]
+    return code
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +116,11 @@ class Coder:
         for tok in doc:
             if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and tok.dep_ not in ("compound",):
                 events += self.noun_events(tok)
-        st.events = _dedupe(events)
+        for e in events:
+            if e.certainty == "intended":
+                e.code = intent_code(e.code)
+        # an event with no actor at all must at least be placed to say anything ("the attack in Idlib")
+        st.events = _dedupe([e for e in events if e.source or e.target or _anchored(doc, e)])
         attach_claims(doc)
         return doc
 
@@ -117,7 +135,11 @@ class Coder:
             consumed.add(obj.i)
         sources, how = subject_actors(tok)
         targets: list[ActorMention] = []
-        if "prep" in bound:
+        if tok.dep_ == "acl" and tok.tag_ == "VBN":
+            # a passive participle on a noun: "Islamic State, banned in Russia" -- the noun is the patient
+            sources, how = (actors_of(child(tok, "agent") and pobj_of(child(tok, "agent"))), "agent")
+            targets = actors_of(tok.head)
+        elif "prep" in bound:
             targets = actors_of(pobj_of(bound["prep"]))
         elif is_passive(tok):
             targets = actors_of(child(tok, "nsubjpass"))
@@ -170,6 +192,25 @@ class Coder:
                 for s, t in _pairs(sources, targets, trig.code, False)]
 
 
+ANCHOR_ENTS = ("GPE", "LOC", "FAC", "DATE")
+
+
+def _anchored(doc, e: EventInfo) -> bool:
+    """Is an actorless event a specific incident: a noun with its own place or time
+    ('the suspected attack in Idlib', 'the 2013 attack')? Verbs need an actor."""
+    head = doc[e.head]
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    for c in head.children:
+        if c.ent_type_ in ANCHOR_ENTS and c.dep_ in ("compound", "poss", "npadvmod", "nmod", "amod"):
+            return True
+        if c.dep_ == "prep":
+            for p in c.children:
+                if p.dep_ == "pobj" and p.ent_type_ in ANCHOR_ENTS:
+                    return True
+    return False
+
+
 def _dedupe(events: list[EventInfo]) -> list[EventInfo]:
     seen, out = set(), []
     for e in events:
@@ -197,10 +238,12 @@ def attach_claims(doc) -> None:
         if e.claim is None or e.code[:2] not in ACCUSABLE_ROOTS or e.source is None:
             continue
         claim = st.claims[e.claim]
-        if claim.kind in ("deny",) or e.certainty in ("negated", "denied", "hypothetical"):
+        if claim.kind in ("deny", "promise") or claim.rule == "quote" or \
+                e.certainty in ("negated", "denied", "hypothetical", "intended"):
             continue
         for speaker in claim.speakers or []:
-            if speaker.country == e.source.country:
+            if speaker.country == e.source.country or speaker.guessed or e.source.guessed \
+                    or not speaker.country:
                 continue
             start = min(claim.cue, claim.content_start, claim.speaker_start if claim.speaker_start is not None else claim.cue)
             derived.append(EventInfo(claim.cue, "112", speaker, e.source, start,
