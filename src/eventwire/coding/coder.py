@@ -22,6 +22,10 @@ from .roles import actors_of, child, is_passive, pobj_of, subject_actors
 from .triggers import Trigger, TriggerDictionary
 
 RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
+# An event whose trigger governs another verb's clause ("threatened to impose sanctions",
+# "demanded that Russia withdraw", "rejected calls to resign") contains that event: the inner
+# one is the content of the threat, demand or rejection, not an event of its own.
+CONTAINING_ROOTS = {"02", "10", "12", "13"}
 ACCUSABLE_ROOTS = {"18", "19", "20"}
 
 
@@ -111,7 +115,8 @@ class Coder:
         events: list[EventInfo] = []
         consumed: set[int] = set()
         for tok in doc:
-            if tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB") and tok.pos_ != "NOUN"):
+            if (tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB") and tok.pos_ != "NOUN")) \
+                    and tok.i not in consumed:
                 events += self.verb_events(tok, consumed)
         for tok in doc:
             if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and tok.dep_ not in ("compound",):
@@ -131,8 +136,14 @@ class Coder:
             return []
         trig, bound = found
         obj = bound.get("object")
+        code = trig.code
         if obj is not None:
             consumed.add(obj.i)
+            # "opened a corruption investigation": the object noun may know the finer code
+            noun = self.triggers.match(obj, "noun")
+            if noun is not None and noun[0].code[:2] == code[:2] and len(noun[0].code) >= len(code) \
+                    and noun[0].modifiers and noun[0].code != code:
+                code = noun[0].code
         sources, how = subject_actors(tok)
         targets: list[ActorMention] = []
         if tok.dep_ == "acl" and tok.tag_ == "VBN":
@@ -156,9 +167,13 @@ class Coder:
         cert, cue = modality.certainty(tok, obj)
         start, end = clause_span(tok)
         toks = [tok.i] + [c.i for c in tok.children if c.dep_ == "prt"] + ([obj.i] if obj is not None else [])
-        return [EventInfo(tok.i, trig.code, s, t, start, end, cert, cue, trig, sorted(toks),
+        if code[:2] in CONTAINING_ROOTS:
+            for c in tok.children:
+                if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
+                    consumed.update(t.i for t in c.subtree)
+        return [EventInfo(tok.i, code, s, t, start, end, cert, cue, trig, sorted(toks),
                           f"verb/{how or 'none'}")
-                for s, t in _pairs(sources, targets, trig.code, True)]
+                for s, t in _pairs(sources, targets, code, True)]
 
     # -- nouns ----------------------------------------------------------------
     def noun_events(self, tok) -> list[EventInfo]:
@@ -226,6 +241,9 @@ def attach_claims(doc) -> None:
     """Attribute events inside claims to their speakers; code accusations the claims make."""
     st = doc._.ew
     derived: list[EventInfo] = []
+    # the act of saying is the claim record's; a statement event on its cue would only repeat it
+    cues = {c.cue for c in st.claims}
+    st.events = [e for e in st.events if not (e.code[:2] == "01" and e.head in cues)]
     for e in st.events:
         for ci, claim in enumerate(st.claims):
             if claim.content_start <= e.head < claim.content_end and e.head != claim.cue:

@@ -101,16 +101,34 @@ def _objects(tok):
                     yield cc
 
 
+MODIFIER_SKIP = {"nsubj", "nsubjpass", "csubj", "relcl", "advcl", "parataxis", "punct", "appos"}
+
+
 def _modifier_words(tok) -> set[str]:
-    words = set()
-    for c in tok.children:
-        if c.dep_ in ("amod", "compound", "advmod", "nmod", "xcomp", "npadvmod", "acomp"):
-            words.add(c.lemma_.lower())
-            words.add(c.lower_)
-            for cc in c.children:
-                if cc.dep_ in ("amod", "compound"):
-                    words.add(cc.lemma_.lower())
+    """Lemmas and forms of the words under ``tok`` that can specify its event: its modifiers,
+    objects of its prepositions, its complement clauses ("demanded that Russia withdraw"),
+    but not its subject or relative and adverbial clauses."""
+    words: set[str] = set()
+    stack = [c for c in tok.children if c.dep_ not in MODIFIER_SKIP]
+    while stack:
+        t = stack.pop()
+        words.add(t.lemma_.lower())
+        words.add(t.lower_)
+        stack.extend(c for c in t.children if c.dep_ not in ("relcl", "advcl", "parataxis", "punct"))
     return words
+
+
+def _is_time(tok) -> bool:
+    return tok.ent_type_ in ("DATE", "TIME")
+
+
+def _particles(tok):
+    """Particles, and particle-like prepositions spaCy attaches as 'prep' ("pulled out of")."""
+    for c in tok.children:
+        if c.dep_ == "prt":
+            yield c
+        elif c.dep_ == "prep" and not any(g.dep_ == "pobj" for g in c.children):
+            yield c
 
 
 def _satisfies(trig: Trigger, tok) -> dict | None:
@@ -121,8 +139,10 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
     ("imposed sanctions" without "on X" is still a sanction; "the attack in Idlib" an attack).
     """
     bound: dict = {"_score": 0}
+    particle = None
     if trig.particle:
-        if not any(c.dep_ == "prt" and c.lower_ in trig.particle for c in tok.children):
+        particle = next((c for c in _particles(tok) if c.lower_ in trig.particle), None)
+        if particle is None:
             return None
         bound["_score"] += 1
     obj = None
@@ -143,11 +163,12 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
             return None
         bound["_score"] += 1
     if trig.prep:
-        holders = [tok] + ([obj] if obj is not None else [])
+        holders = [tok] + ([obj] if obj is not None else []) + ([particle] if particle is not None else [])
         found = None
         for h in holders:
             for c in h.children:
-                if c.dep_ in ("prep", "dative", "agent") and c.lower_ in trig.prep:
+                if c.dep_ in ("prep", "dative", "agent") and c.lower_ in trig.prep and \
+                        not any(_is_time(g) for g in c.children if g.dep_ == "pobj"):
                     found = c
                     break
             if found:
