@@ -27,6 +27,7 @@ RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
 # one is the content of the threat, demand or rejection, not an event of its own.
 CONTAINING_ROOTS = {"02", "10", "12", "13"}
 ACCUSABLE_ROOTS = {"18", "19", "20"}
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 
 
 @dataclass
@@ -60,6 +61,25 @@ def intent_code(code: str) -> str:
         if code[:n] in table:
             return table[code[:n]]
     return code
+
+
+@lru_cache(maxsize=1)
+def target_preps() -> dict[str, tuple[str, ...]]:
+    return {r["root"]: tuple(r["preps"].split("|")) for r in read_tsv("coding", "target_preps.tsv")}
+
+
+def fallback_targets(tok, obj, code: str) -> list[ActorMention]:
+    """Targets from the prepositions usual for this kind of event ("launched missiles at X")."""
+    table = target_preps()
+    preps = table.get(code[:2], ()) + table.get("*", ())
+    for holder in [tok] + ([obj] if obj is not None else []):
+        for want in preps:
+            for c in holder.children:
+                if c.dep_ == "prep" and c.lower_ == want:
+                    found = actors_of(pobj_of(c))
+                    if found:
+                        return found
+    return []
 
 
 @lru_cache(maxsize=1)
@@ -121,8 +141,11 @@ class Coder:
         for tok in doc:
             if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and tok.dep_ not in ("compound",):
                 events += self.noun_events(tok)
+        _corefer_event_nouns(doc, events)
         for e in events:
-            if e.certainty == "intended":
+            # a stated intention ("seeks to talk", "pledged to send aid") is CAMEO's 03x; a plain
+            # future ("will supply arms") is coded as the act, with certainty intended
+            if e.certainty == "intended" and (e.certainty_cue or "").lower() not in FUTURE_AUX:
                 e.code = intent_code(e.code)
         # an event with no actor at all must at least be placed to say anything ("the attack in Idlib")
         st.events = _dedupe([e for e in events if e.source or e.target or _anchored(doc, e)])
@@ -137,6 +160,15 @@ class Coder:
         trig, bound = found
         obj = bound.get("object")
         code = trig.code
+        d = child(tok, "dobj")
+        if obj is None and d is not None and tok.lemma_.lower() in light_verbs():
+            # "ordered an investigation against Iran": a light verb's event noun says what happened
+            noun = self.triggers.match(d, "noun")
+            if noun is not None:
+                obj, code = d, noun[0].code
+                bound = dict(bound, object=d)
+                if "prep" in noun[1]:
+                    bound["prep"] = noun[1]["prep"]
         if obj is not None:
             consumed.add(obj.i)
             # "opened a corruption investigation": the object noun may know the finer code
@@ -159,11 +191,11 @@ class Coder:
             targets = actors_of(d) if d is not None and d is not obj else []
             if not targets:
                 targets = actors_of(child(tok, "dative"))
-            if not targets and obj is not None:
-                for prep in obj.children:
-                    if prep.dep_ == "prep" and prep.lower_ in ("on", "against", "to", "with", "for"):
-                        targets = actors_of(pobj_of(prep))
-                        break
+            if not targets:
+                targets = fallback_targets(tok, obj, code)
+        if code == "030" and any(c.dep_ in ("xcomp", "ccomp") and self.triggers.candidates("verb", c.lemma_.lower())
+                                 for c in tok.children):
+            return []  # "pledged to expel": the pledged act is the event, with certainty intended
         cert, cue = modality.certainty(tok, obj)
         start, end = clause_span(tok)
         toks = [tok.i] + [c.i for c in tok.children if c.dep_ == "prt"] + ([obj.i] if obj is not None else [])
@@ -197,6 +229,8 @@ class Coder:
                         for a in both for b in both if a is not b]
         if "prep" in bound:
             targets = actors_of(pobj_of(bound["prep"]))
+        if not targets:
+            targets = fallback_targets(tok, None, trig.code)
         if not sources and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in light_verbs():
             sources, how = subject_actors(tok.head)
             how = "light verb/" + how
@@ -208,6 +242,40 @@ class Coder:
 
 
 ANCHOR_ENTS = ("GPE", "LOC", "FAC", "DATE")
+
+
+VIOLENT_ROOTS = {"18", "19", "20"}
+
+
+def _event_noun(doc, e: EventInfo):
+    head = doc[e.head]
+    if head.pos_ in ("NOUN", "PROPN"):
+        return head
+    obj = next((doc[i] for i in e.tokens if i != e.head and doc[i].pos_ == "NOUN"), None)
+    return obj
+
+
+def _corefer_event_nouns(doc, events: list[EventInfo]) -> None:
+    """'the attack' after 'the suspected chemical attack': a definite event noun takes the
+    finer code of the earlier event it refers back to (violent events only, same noun)."""
+    earlier: dict[str, EventInfo] = {}
+    for e in sorted(events, key=lambda e: e.head):
+        noun = _event_noun(doc, e)
+        if noun is None or e.code[:2] not in VIOLENT_ROOTS:
+            continue
+        lemma = noun.lemma_.lower()
+        prev = earlier.get(lemma)
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in noun.children)
+        if prev is not None and definite and prev.code != e.code and len(prev.code) >= len(e.code) \
+                and not any(c.dep_ in ("amod", "compound") and c.lemma_.lower() not in MODALITY_WORDS
+                            for c in noun.children):
+            e.code = prev.code
+            e.rule += "/coreference"
+        if prev is None or len(e.code) >= len(prev.code):
+            earlier[lemma] = e
+
+
+MODALITY_WORDS = {"alleged", "suspected", "reported", "apparent", "purported", "latest", "same", "deadly"}
 
 
 def _anchored(doc, e: EventInfo) -> bool:

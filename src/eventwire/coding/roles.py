@@ -21,8 +21,13 @@ def actors_of(tok, depth: int = 0) -> list[ActorMention]:
     for c in tok.children:
         if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
             out += actors_of(c, depth + 1)
-        elif m is None and c.dep_ == "appos":
-            out += actors_of(c, depth + 1)
+        elif c.dep_ == "appos":
+            # "the US, Russia, and Switzerland" is parsed as an apposition of two countries
+            inner = actors_of(c, depth + 1)
+            if m is None:
+                out += inner
+            elif m.kind in LISTABLE and inner and inner[0].kind in LISTABLE and inner[0].country != m.country:
+                out += inner
     if m is None and not out:
         # "leaders of Russia and China", "members of the council": the owner stands in
         for c in tok.children:
@@ -32,6 +37,9 @@ def actors_of(tok, depth: int = 0) -> list[ActorMention]:
                         out += actors_of(p, depth + 1)
     return out
 
+
+LISTABLE = {"country", "capital", "demonym"}
+PERSONAL = {"he", "she", "they", "we", "it", "i"}
 
 PARTITIVE = {"member", "leader", "head", "representative", "delegation", "envoy", "official", "chief",
              "part", "some", "many", "one", "all", "most", "both", "each"}
@@ -52,6 +60,21 @@ def pobj_of(prep):
     return child(prep, "pobj", "pcomp")
 
 
+def _reporting_subject(verb) -> list[ActorMention]:
+    """The subject actors of the verb whose reported clause contains ``verb``."""
+    tok = verb
+    for _ in range(3):
+        if tok.dep_ != "ccomp" or tok.head is tok:
+            tok = tok.head if tok.dep_ in ("conj", "xcomp") and tok.head is not tok else None
+            if tok is None:
+                return []
+            continue
+        head = tok.head
+        subj = child(head, *SUBJECT_DEPS)
+        return actors_of(subj) if subj is not None else []
+    return []
+
+
 def subject_actors(verb, depth: int = 0) -> tuple[list[ActorMention], str]:
     """The actors that do ``verb`` and how they were found."""
     if depth > 5:
@@ -66,8 +89,21 @@ def subject_actors(verb, depth: int = 0) -> tuple[list[ActorMention], str]:
         if subj.tag_ == "WDT" or subj.lower_ in ("who", "which", "that"):
             if verb.dep_ == "relcl":
                 return actors_of(verb.head), "relative"
-        return actors_of(subj), "subject"
+        found = actors_of(subj)
+        if subj.lower_ in PERSONAL:
+            # "Obama and Putin said they will attack": a pronoun in reported speech is the speaker
+            speaker = _reporting_subject(verb)
+            if speaker and (not found or len(speaker) > len(found) or subj.lower_ in ("they", "we", "it")):
+                return speaker, "speaker pronoun"
+        return found, "subject"
     head = verb.head
+    if verb.dep_ in ("xcomp", "ccomp") and head is not verb and head.pos_ in ("VERB", "AUX"):
+        # object control: "forced Qatar to negotiate", "urged Iran to resume talks"
+        obj = child(head, "dobj")
+        if obj is not None and obj.i < verb.i:
+            found = actors_of(obj)
+            if found:
+                return found, "object control"
     if verb.dep_ in INHERIT_SUBJECT and head is not verb:
         if head.pos_ in ("VERB", "AUX"):
             found, how = subject_actors(head, depth + 1)
