@@ -27,6 +27,7 @@ RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
 # one is the content of the threat, demand or rejection, not an event of its own.
 CONTAINING_ROOTS = {"02", "10", "12", "13"}
 ACCUSABLE_ROOTS = {"18", "19", "20"}
+NOUN_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "ROOT"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 
 
@@ -138,8 +139,15 @@ class Coder:
             if (tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB") and tok.pos_ != "NOUN")) \
                     and tok.i not in consumed:
                 events += self.verb_events(tok, consumed)
+        verb_heads = {e.head for e in events}
         for tok in doc:
-            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in consumed and tok.dep_ not in ("compound",):
+            if tok.i in consumed or tok.dep_ == "compound":
+                continue
+            # gerunds and mis-tagged nouns in noun positions ("Fighting between ...", "drills by Iran")
+            nominal = tok.pos_ in ("NOUN", "PROPN") or (
+                tok.pos_ == "VERB" and tok.i not in verb_heads and tok.dep_ in NOUN_DEPS
+                and not any(c.dep_ in ("nsubj", "dobj", "aux") for c in tok.children))
+            if nominal:
                 events += self.noun_events(tok)
         _corefer_event_nouns(doc, events)
         for e in events:
@@ -231,6 +239,11 @@ class Coder:
             targets = actors_of(pobj_of(bound["prep"]))
         if not targets:
             targets = fallback_targets(tok, None, trig.code)
+        if not sources and "of" not in trig.prep:
+            # "the resignation of the prime minister", "a visit of the Chinese premier"
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    sources = actors_of(pobj_of(c))
         if not sources and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in light_verbs():
             sources, how = subject_actors(tok.head)
             how = "light verb/" + how
