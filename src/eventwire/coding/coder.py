@@ -150,6 +150,10 @@ class Coder:
             if nominal:
                 events += self.noun_events(tok)
         _corefer_event_nouns(doc, events)
+        # "pledged to expel": the pledged act is the event (certainty intended), not a bare 030
+        heads = {e.head for e in events}
+        events = [e for e in events if not (e.code == "030" and any(
+            c.dep_ in ("xcomp", "ccomp") and c.i in heads for c in doc[e.head].children))]
         for e in events:
             # a stated intention ("seeks to talk", "pledged to send aid") is CAMEO's 03x; a plain
             # future ("will supply arms") is coded as the act, with certainty intended
@@ -177,6 +181,11 @@ class Coder:
                 bound = dict(bound, object=d)
                 if "prep" in noun[1]:
                     bound["prep"] = noun[1]["prep"]
+        if "prep" in bound:
+            # "agreed to a ceasefire", "called for talks": the event noun is what the verb is about
+            p = pobj_of(bound["prep"])
+            if p is not None and not actors_of(p):
+                consumed.add(p.i)
         if obj is not None:
             consumed.add(obj.i)
             # "opened a corruption investigation": the object noun may know the finer code
@@ -201,9 +210,6 @@ class Coder:
                 targets = actors_of(child(tok, "dative"))
             if not targets:
                 targets = fallback_targets(tok, obj, code)
-        if code == "030" and any(c.dep_ in ("xcomp", "ccomp") and self.triggers.candidates("verb", c.lemma_.lower())
-                                 for c in tok.children):
-            return []  # "pledged to expel": the pledged act is the event, with certainty intended
         cert, cue = modality.certainty(tok, obj)
         start, end = clause_span(tok)
         toks = [tok.i] + [c.i for c in tok.children if c.dep_ == "prt"] + ([obj.i] if obj is not None else [])
@@ -226,7 +232,9 @@ class Coder:
         how = "noun"
         for c in tok.children:
             if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < tok.i:
-                sources += actors_of(c)
+                # "Israeli airstrikes", "Russia's offensive"; a bare sector word ("joint military
+                # exercises") says how, not who
+                sources += [m for m in actors_of(c) if m.country and not m.guessed]
             elif c.dep_ == "prep" and c.lower_ == "by":
                 sources += actors_of(pobj_of(c))
             elif c.dep_ == "prep" and c.lower_ == "between":
@@ -251,7 +259,7 @@ class Coder:
         start, end = clause_span(tok)
         # place and time words outside the noun phrase still belong to the clause ("attack in Idlib")
         return [EventInfo(tok.i, trig.code, s, t, start, end, cert, cue, trig, [tok.i], how)
-                for s, t in _pairs(sources, targets, trig.code, False)]
+                for s, t in _pairs(sources, targets, trig.code, True)]
 
 
 ANCHOR_ENTS = ("GPE", "LOC", "FAC", "DATE")

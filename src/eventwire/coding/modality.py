@@ -68,9 +68,27 @@ def _local(tok) -> list[tuple[str, str]]:
     return found
 
 
+def _reported(tok) -> bool:
+    """Is ``tok``'s clause the content of reported speech ("said Putin would meet Xi")?"""
+    from ..claims import cue_lexicon
+
+    lex = cue_lexicon()
+    t = tok
+    for _ in range(3):
+        if t.dep_ == "ccomp" and (t.head.lemma_.lower(), "verb") in lex:
+            return True
+        if t.dep_ not in ("conj", "xcomp") or t.head is t:
+            return False
+        t = t.head
+    return False
+
+
 def certainty(tok, obj=None) -> tuple[str, str | None]:
     """The certainty of the event triggered at ``tok`` (with its object ``obj``) and its cue word."""
     found = _local(tok)
+    if any(v == "hypothetical" and c.lower() == "would" for v, c in found) and _reported(tok):
+        # "said Putin would meet Xi": in reported speech 'would' is the future of the past
+        found = [("intended", c) if c.lower() == "would" else (v, c) for v, c in found]
     if obj is not None:
         found += [f for f in _local(obj) if f[0] in ("alleged", "negated")]
     # climb through the words that govern the event: "seeks to talk", "prevented the intervention"

@@ -82,13 +82,15 @@ class TriggerDictionary:
         """The entry for ``tok`` that binds the most of its constraints (object, preposition,
         particle, modifier), file order breaking ties, and what it bound."""
         lemma = tok.lemma_.lower()
-        best, best_score = None, -1
+        best, best_key = None, None
         for trig in self.candidates(pos, lemma):
             bound = _satisfies(trig, tok)
             if bound is not None:
-                score = bound.pop("_score")
-                if score > best_score:
-                    best, best_score = (trig, bound), score
+                # most constraints met; then the entry that is not a fallback (a required object,
+                # modifier or particle met beats an optional preposition); then the finer code
+                key = (bound.pop("_score"), bound.pop("_required"), len(trig.code.rstrip("0")))
+                if best_key is None or key > best_key:
+                    best, best_key = (trig, bound), key
         return best
 
 
@@ -122,10 +124,13 @@ def _is_time(tok) -> bool:
     return tok.ent_type_ in ("DATE", "TIME")
 
 
+ADVERB_PARTICLES = {"down", "back", "up", "off", "out", "over", "away", "in", "on"}
+
+
 def _particles(tok):
     """Particles, and particle-like prepositions spaCy attaches as 'prep' ("pulled out of")."""
     for c in tok.children:
-        if c.dep_ == "prt":
+        if c.dep_ == "prt" or (c.dep_ == "advmod" and c.lower_ in ADVERB_PARTICLES):
             yield c
         elif c.dep_ == "prep" and not any(g.dep_ == "pobj" for g in c.children):
             yield c
@@ -138,13 +143,14 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
     required for a verb entry with no object ("call for", "pull out of"), optional otherwise
     ("imposed sanctions" without "on X" is still a sanction; "the attack in Idlib" an attack).
     """
-    bound: dict = {"_score": 0}
+    bound: dict = {"_score": 0, "_required": 0}
     particle = None
     if trig.particle:
         particle = next((c for c in _particles(tok) if c.lower_ in trig.particle), None)
         if particle is None:
             return None
         bound["_score"] += 1
+        bound["_required"] += 1
     obj = None
     if trig.objects:
         for o in _objects(tok):
@@ -155,6 +161,7 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
             return None
         bound["object"] = obj
         bound["_score"] += 1
+        bound["_required"] += 1
     if trig.modifiers:
         words = _modifier_words(tok)
         if obj is not None:
@@ -162,8 +169,11 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
         if not words & set(trig.modifiers):
             return None
         bound["_score"] += 1
+        bound["_required"] += 1
     if trig.prep:
-        holders = [tok] + ([obj] if obj is not None else []) + ([particle] if particle is not None else [])
+        dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        holders = [tok] + ([obj] if obj is not None else []) + ([particle] if particle is not None else []) \
+            + ([dobj] if dobj is not None and dobj is not obj else [])
         found = None
         for h in holders:
             for c in h.children:
