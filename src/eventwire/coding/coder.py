@@ -348,7 +348,8 @@ def attach_claims(doc) -> None:
         if claim.kind in ("deny", "promise") or claim.rule == "quote" or \
                 e.certainty in ("negated", "denied", "hypothetical", "intended"):
             continue
-        for speaker in claim.speakers or []:
+        speakers = [m for m in claim.speakers or [] if m.country] or subject_actors(doc[claim.cue])[0]
+        for speaker in speakers:
             if speaker.country == e.source.country or speaker.guessed or e.source.guessed \
                     or not speaker.country:
                 continue
