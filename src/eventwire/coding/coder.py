@@ -217,6 +217,11 @@ class Coder:
             for c in tok.children:
                 if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
                     consumed.update(t.i for t in c.subtree)
+                    if not targets:
+                        # "threatened to impose sanctions on Kosovo": the target is the contained act's
+                        targets = actors_of(child(c, "dobj")) or fallback_targets(c, child(c, "dobj"), "*") \
+                            or next((actors_of(pobj_of(p)) for p in c.children
+                                     if p.dep_ == "prep" and actors_of(pobj_of(p))), [])
         return [EventInfo(tok.i, code, s, t, start, end, cert, cue, trig, sorted(toks),
                           f"verb/{how or 'none'}")
                 for s, t in _pairs(sources, targets, code, True)]

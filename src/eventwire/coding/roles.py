@@ -29,6 +29,8 @@ def actors_of(tok, depth: int = 0) -> list[ActorMention]:
             elif m.kind in LISTABLE and inner and inner[0].kind in LISTABLE and inner[0].country != m.country:
                 out += inner
     if m is None and not out:
+        out += _owner_fallback(tok)
+    if m is None and not out:
         # "leaders of Russia and China", "members of the council": the owner stands in
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of" and tok.lemma_.lower() in PARTITIVE:
@@ -43,6 +45,39 @@ PERSONAL = {"he", "she", "they", "we", "it", "i"}
 
 PARTITIVE = {"member", "leader", "head", "representative", "delegation", "envoy", "official", "chief",
              "part", "some", "many", "one", "all", "most", "both", "each"}
+
+
+def _owner_fallback(tok) -> list[ActorMention]:
+    """A noun that names no actor but belongs to one: "Russian positions", "a French tourist",
+    "NATO's expansion" stand for their country or organisation; a city or region named as a
+    target ("a strike on Odesa") stands for its country."""
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return []
+    for c in tok.children:
+        if c.dep_ in ("amod", "compound", "poss", "nmod") and c.i < tok.i:
+            m = mention_at(tok.doc, c.i)
+            if m is not None and m.country and not m.guessed and m.kind in OWNER_KINDS:
+                return [_as_owner(m, tok, f"owned by {m.entity}")]
+    if tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.pos_ == "PROPN":
+        from ..where import gazetteer
+
+        span = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+        place = gazetteer().lookup(span.text if span is not None else tok.text)
+        if place is not None and place.country:
+            start = span.start if span is not None else tok.i
+            end = span.end if span is not None else tok.i + 1
+            return [ActorMention(start, end, tok.i, place.country, place.country, [], place.country,
+                                 "place", f"place {place.name} in {place.country}")]
+    return []
+
+
+OWNER_KINDS = {"country", "demonym", "capital", "org", "group", "seat"}
+
+
+def _as_owner(m: ActorMention, tok, why: str) -> ActorMention:
+    code = m.code if m.kind in ("org", "group") else m.country
+    return ActorMention(m.start, tok.i + 1, tok.i, code, m.country, [], m.entity, "owner", why,
+                        list(m.members))
 
 
 def is_passive(verb) -> bool:
