@@ -70,11 +70,16 @@ def test_pos_and_lemma():
     assert not bad, bad[:20]
 
 
+ENTITY_TYPES = {"@gpe", "@loc", "@fac", "@person", "@org", "@norp"}
+
+
 def test_cells_are_lowercase_words():
     bad = []
     for n, row in ROWS:
-        for cell in row[3:7]:
+        for i, cell in enumerate(row[3:7], 3):
             for alt in filter(None, cell.split("|")):
+                if i == 5 and alt in ENTITY_TYPES:
+                    continue  # an entity type as object (TRIGGERS.md)
                 if not re.fullmatch(r"[a-z][a-z-]*", alt):
                     bad.append((n, cell))
     assert not bad, bad[:20]

@@ -13,6 +13,12 @@ from functools import lru_cache
 from ..data_files import read_tsv, read_user_tsv, split
 from ..errors import ConfigError
 
+@lru_cache(maxsize=1)
+def lemma_exceptions() -> dict[str, str]:
+    """Word forms whose parser lemma is wrong for lookup (data/coding/lemmas.tsv)."""
+    return {r["form"].lower(): r["lemma"].lower() for r in read_tsv("coding", "lemmas.tsv")}
+
+
 OBJECT_DEPS = {"dobj", "nsubjpass", "attr", "oprd"}
 
 
@@ -81,7 +87,7 @@ class TriggerDictionary:
     def match(self, tok, pos: str) -> tuple[Trigger, dict] | None:
         """The entry for ``tok`` that binds the most of its constraints (object, preposition,
         particle, modifier), file order breaking ties, and what it bound."""
-        lemma = tok.lemma_.lower()
+        lemma = lemma_exceptions().get(tok.lower_, tok.lemma_.lower())
         best, best_key = None, None
         for trig in self.candidates(pos, lemma):
             bound = _satisfies(trig, tok)
@@ -154,7 +160,8 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
     obj = None
     if trig.objects:
         for o in _objects(tok):
-            if o.lemma_.lower() in trig.objects or o.lower_ in trig.objects:
+            if o.lemma_.lower() in trig.objects or o.lower_ in trig.objects or \
+                    (o.ent_type_ and "@" + o.ent_type_.lower() in trig.objects):
                 obj = o
                 break
         if obj is None:
