@@ -18,6 +18,13 @@ def actors_of(tok, depth: int = 0) -> list[ActorMention]:
     m = mention_at(tok.doc, tok.i)
     if m is not None:
         out.append(m)
+        # "US and British activists": the actors stage codes each coordinated owner on its own word
+        for t in tok.lefts:
+            for w in t.subtree:
+                other = mention_at(tok.doc, w.i)
+                if other is not None and other is not m and other.kind == "sector" \
+                        and other.sectors == m.sectors and other.country != m.country:
+                    out.append(other)
     for c in tok.children:
         if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON", "ADJ"):
             out += actors_of(c, depth + 1)
