@@ -195,3 +195,12 @@ def test_key_aliases():
     assert "Daesh" in split(groups["IMGISI"]["aliases"])
     orgs = {(o["code"], o["name"]) for o in dicts("organizations")}
     assert ("IGOUNO", "UN Security Council") in orgs
+
+
+def test_genders():
+    path = ACTORS / "genders.tsv"
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln and not ln.startswith("#")]
+    assert lines[0].split("\t") == ["word", "gender"]
+    words = [ln.split("\t") for ln in lines[1:]]
+    assert all(len(w) == 2 and w[1] in {"f", "m"} and w[0] == w[0].lower() for w in words)
+    assert len({w[0] for w in words}) == len(words)

@@ -64,3 +64,69 @@ def test_bad_user_actor_file_is_a_clean_error(tmp_path):
     f.write_text("nonsense: [1, 2\n", encoding="utf-8")
     res = run_cli("actors", "Text.", "--actors", str(f))
     assert res.returncode == 2 and "actor file" in res.stderr
+
+
+def mention_of(doc, word, occurrence=1):
+    seen = 0
+    for m in doc._.ew.mentions:
+        if doc[m.head].text == word:
+            seen += 1
+            if seen == occurrence:
+                return m
+    return None
+
+
+def test_coordinated_modifiers_give_one_mention_each(annotate):
+    doc = annotate("American and British forces entered the city.", "2003-04-01")
+    assert head_code(doc, "American") == "USAMIL"
+    assert head_code(doc, "forces") == "GBRMIL"
+
+
+def test_pro_and_backed_do_not_make_the_owner(annotate):
+    doc = annotate("Pro-Russian separatists in eastern Ukraine attacked Mariupol.", "2014-08-01")
+    assert head_code(doc, "separatists")[:3] == "UKR"
+    doc = annotate("Ukrainian officials blamed Russian-backed rebels.", "2014-08-01")
+    assert head_code(doc, "rebels")[:3] != "RUS"
+
+
+def test_a_seat_takes_the_country_that_modifies_it(annotate):
+    doc = annotate("Pakistan's Foreign Office said it had not been informed.", "2011-05-02")
+    assert head_code(doc, "Office") == "PAKGOV"
+
+
+def test_group_members_keep_the_group_code(annotate):
+    doc = annotate("Hamas officials said the toll had risen.", "2023-10-27")
+    m = mention_of(doc, "officials")
+    assert m.code == head_code(annotate("Hamas said so.", "2023-10-27"), "Hamas")
+
+
+def test_modifier_sector_wins_over_a_person_noun(annotate):
+    doc = annotate("Syrian opposition activists accused the army.", "2013-08-21")
+    assert head_code(doc, "activists") == "SYROPP"
+
+
+def test_pronoun_skips_a_person_of_the_other_gender(annotate):
+    doc = annotate("A Moscow court jailed Navalny, prompting German Chancellor Angela Merkel to call "
+                   "for his release.", "2021-02-02")
+    assert mention_of(doc, "his").entity == mention_of(doc, "Navalny").entity
+
+
+def test_people_counted_are_civilians(annotate):
+    doc = annotate("The agency collected the records of millions of Americans.", "2013-06-07")
+    assert head_code(doc, "millions") == "USACVL"
+
+
+def test_national_outlet_is_its_countrys_media(annotate):
+    doc = annotate("The Guardian reported the programme.", "2013-06-07")
+    assert head_code(doc, "Guardian") == "GBRMED"
+
+
+def test_title_in_text_picks_among_active_roles(annotate):
+    doc = annotate("HTS leader Ahmed al-Sharaa said the group would not seek revenge.", "2024-12-09")
+    assert mention_of(doc, "Sharaa").code.startswith("SYRHTS")
+
+
+def test_context_country_for_a_bare_sector_noun(annotate):
+    doc = annotate("Russian jets struck targets near Homs, but Syrian rebels said the raids had hit "
+                   "civilians.", "2015-09-30")
+    assert head_code(doc, "civilians") == "SYRCVL"

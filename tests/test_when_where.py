@@ -58,3 +58,123 @@ def test_gazetteer_disambiguates_by_country(gaz):
     assert gaz.lookup("Paris", {"USA"}).country == "USA"
     assert gaz.lookup("Tripoli").country == "LBY"
     assert gaz.lookup("Tripoli", {"LBN"}).country == "LBN"
+
+
+@pytest.mark.parametrize("text,base,want", [
+    ("last night", "2020-08-10", ("2020-08-09", "day")),
+    ("early today", "2020-08-10", ("2020-08-10", "day")),
+    ("this afternoon", "2019-01-15", ("2019-01-15", "day")),
+    ("since Thursday", "2010-06-15", ("2010-06-10", "day")),
+    ("in the early hours of Monday", "2011-05-04", ("2011-05-02", "day")),
+    ("on 4 March", "2018-03-13", ("2018-03-04", "day")),
+    ("on 26 December", "2021-01-03", ("2020-12-26", "day")),
+    ("late last month", "2024-12-01", ("2024-11", "month")),
+    ("earlier this year", "2006-11-20", ("2006", "year")),
+    ("in April 2014", "2014-06-01", ("2014-04", "month")),
+    ("three years ago", "2020-06-01", ("2017", "year")),
+])
+def test_resolve_more_expressions(text, base, want):
+    assert resolve(text, base) == want
+
+
+@pytest.mark.parametrize("text", ["last week", "at the weekend", "in recent weeks", "last weekend"])
+def test_week_spans_give_no_date(text):
+    assert resolve(text, "2020-06-15") is None
+
+
+def test_future_month_and_day_month():
+    assert resolve("next month", "2014-11-17") == ("2014-12", "month")
+    assert resolve("on 2 January", "2020-12-20", "future") == ("2021-01-02", "day")
+
+
+def _trigger(doc, word):
+    return next(t for t in doc if t.text == word)
+
+
+def test_event_dates_from_the_clause(annotate):
+    from eventwire.nlp import state
+    from eventwire.when import event_date
+
+    doc = annotate("Trump will meet North Korean leader Kim Jong Un in Singapore on Tuesday.", "2018-06-08")
+    got = event_date(_trigger(doc, "meet"), "2018-06-08", state(doc).dates)
+    assert (got.value, got.precision) == ("2018-06-12", "day")
+    doc = annotate("Police arrested dozens of protesters on Saturday.", "2021-03-28")
+    got = event_date(_trigger(doc, "arrested"), "2021-03-28", state(doc).dates)
+    assert got.value == "2021-03-27" and got.value <= "2021-03-28"
+    doc = annotate("Prime Minister Sheikh Hasina resigned and fled Dhaka on Monday.", "2024-08-06")
+    assert event_date(_trigger(doc, "resigned"), "2024-08-06", state(doc).dates).value == "2024-08-05"
+
+
+def test_no_date_without_words_or_publication_date(annotate):
+    from eventwire.nlp import state
+    from eventwire.when import event_date
+
+    doc = annotate("Dozens of protesters were detained in Moscow, police said.", "2019-07-09")
+    assert event_date(_trigger(doc, "detained"), "2019-07-09", state(doc).dates) is None
+    doc = annotate("Rebels attacked the town on Wednesday.", None)
+    assert event_date(_trigger(doc, "attacked"), None, state(doc).dates) is None
+    doc = annotate("Rebels attacked the town in March 2014.", None)
+    assert event_date(_trigger(doc, "attacked"), None, state(doc).dates).value == "2014-03"
+
+
+def test_dateline():
+    from eventwire.read.dateline import parse_dateline
+
+    dl = parse_dateline("GENEVA, 23 March (Eventwire) - Talks resumed.")
+    assert dl.place == "GENEVA" and dl.date is None and dl.date_text == "23 March"
+    assert parse_dateline("WASHINGTON (AFP) - The").place == "WASHINGTON"
+    assert parse_dateline("MOSUL, Iraq (Reuters) - x").region == "Iraq"
+    assert parse_dateline("GENEVA, March 23, 2017 (Reuters) - x").date == "2017-03-23"
+    assert parse_dateline("Police said: the protest ended.") is None
+
+
+def test_publication_date_sources(tmp_path):
+    from eventwire.pipeline import normalise_date
+    from eventwire.read import read_paths
+
+    assert normalise_date("Thu, 06 Apr 2017 10:22:00 GMT") == "2017-04-06"
+    for vague in ("March 2017", "yesterday", "Tuesday", "soon"):
+        assert normalise_date(vague) is None
+    (tmp_path / "a.jsonl").write_text('{"id": "x", "text": "Hi there.", "published": "2019-05-02"}\n')
+    (tmp_path / "b.txt").write_text("GENEVA, March 23, 2017 (Reuters) - Talks resumed.")
+    (tmp_path / "c.txt").write_text("GENEVA, 23 March (Reuters) - Talks resumed.")
+    got = {r.article.doc_id: r.article.date for r in read_paths([str(tmp_path)])}
+    assert got["x"] == "2019-05-02" and got["b"] == "2017-03-23" and got["c"] is None
+
+
+def test_gazetteer_names_seas_and_context(gaz):
+    assert gaz.lookup("Kiev").name == "Kyiv"
+    sea = gaz.lookup("the Red Sea")
+    assert sea.country is None and sea.precision == "region"
+    assert gaz.lookup("Georgia").country == "GEO"
+    assert gaz.lookup("Georgia", frozenset(), {"USA"}).country == "USA"
+    assert gaz.lookup("Geneva", frozenset(), {"USA"}).country == "CHE"  # a town of 13,000 is not Geneva
+    assert gaz.lookup("southern Lebanon").country == "LBN"
+    assert gaz.lookup("Nowhere Town Xyz") is None
+
+
+def test_user_places_file(tmp_path):
+    from eventwire.where import Gazetteer
+
+    f = tmp_path / "mine.tsv"
+    f.write_text("name\tcountry\tadmin1\tlat\tlon\tprecision\taliases\tgeonameid\n"
+                 "Camp Zed\tKEN\t\t1.0\t36.0\tcity\tZed Camp\t\n", encoding="utf-8")
+    gaz = Gazetteer(user_files=(str(f),))
+    assert gaz.lookup("Zed Camp").name == "Camp Zed" and gaz.lookup("Camp Zed").country == "KEN"
+
+
+@pytest.mark.parametrize("text,word,name,country", [
+    ("Iraqi troops attacked ISIS in Mosul on Tuesday.", "attacked", "Mosul", "IRQ"),
+    ("Storms damaged several homes in Paris, Texas, on Monday.", "damaged", "Paris", "USA"),
+    ("Clashes in Tripoli, Lebanon's second city, killed ten people.", "Clashes", "Tripoli", "LBN"),
+    ("GENEVA (Eventwire) - Russia and the United States agreed on a plan on Saturday.", "agreed", "Geneva", "CHE"),
+    ("Moscow rejected the draft resolution at the United Nations.", "rejected", None, None),
+])
+def test_event_places(annotate, text, word, name, country):
+    from eventwire.where import gazetteer, locate, place_mentions
+
+    doc = annotate(text)
+    g = gazetteer()
+    pm = locate(_trigger(doc, word), place_mentions(doc, g), g)
+    got = (pm.place.name, pm.place.country) if pm is not None else (None, None)
+    assert got == (name, country)

@@ -7,6 +7,7 @@ stopped that one article). Each stage is a callable ``Doc -> Doc``.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -31,14 +32,23 @@ class CodedArticle:
 
 
 def normalise_date(value: str | None) -> str | None:
-    """An article date as YYYY-MM-DD, whatever form the input gave it in."""
+    """An article date as YYYY-MM-DD, whatever form the input gave it in; None when unknown.
+
+    Only a date with day, month and year is a publication date: "March 2017", "Tuesday"
+    or "yesterday" would make dateparser fill in the rest from today's clock, so they
+    (and anything unreadable) leave the date unknown rather than guessed.
+    """
     if not value:
         return None
+    value = str(value).strip()
     if parse_iso(value):
         return value[:10]
+    if re.search(r"\b(ago|yesterday|today|tomorrow|now|last|next|this)\b", value, re.I) or not re.search(r"\d", value):
+        return None
     import dateparser
 
-    got = dateparser.parse(str(value), languages=["en"], settings={"RETURN_AS_TIMEZONE_AWARE": False})
+    got = dateparser.parse(value, languages=["en"], settings={
+        "RETURN_AS_TIMEZONE_AWARE": False, "REQUIRE_PARTS": ["day", "month", "year"], "DATE_ORDER": "DMY"})
     return got.date().isoformat() if got else None
 
 

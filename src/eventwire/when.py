@@ -337,7 +337,6 @@ def is_future(tok) -> bool:
 
 def _scopes(tok):
     """Token sets to search for a date, nearest first."""
-    doc = tok.doc
     if tok.pos_ in ("NOUN", "PROPN", "NUM"):
         yield {t.i for t in tok.subtree}
         verb = governing_verb(tok)
@@ -354,7 +353,13 @@ def _scopes(tok):
             tok = tok.head
         seen += 1
         yield clause_tokens(tok)
-    _ = doc
+        if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in NOMINAL_ROLES:
+            # "released a report stating that ...": on to the verb the noun is an argument of
+            verb = governing_verb(tok)
+            if verb is None:
+                return
+            tok = verb
+            yield clause_tokens(tok)
 
 
 def event_date(tok, base: str | None, mentions: list[DateMention], future: bool | None = None) -> DateValue | None:

@@ -47,7 +47,9 @@ class Entry:
         """(base code, sectors, role) for this entry on ``date`` (people change jobs)."""
         if not self.roles:
             return self.base, list(self.sectors), ""
-        active = [r for r in self.roles if r.active_on(date)]
+        # several roles at once: the latest appointment, a government role first on a tie
+        active = sorted((r for r in self.roles if r.active_on(date)),
+                        key=lambda r: (r.start or "", "GOV" in r.sectors), reverse=True)
         if not active and date:
             earlier = [r for r in self.roles if r.start and r.start[: len(date)] <= date]
             active = sorted(earlier, key=lambda r: r.end or "9999")[-1:]
@@ -126,12 +128,12 @@ def _load_rows(kb: KnowledgeBase, tables: dict[str, list[dict[str, str]]]) -> No
             seat_name, sectors = _seat(seat)
             kb.add(Entry("seat", seat_name, iso, sectors), [seat_name])
     for row in tables.get("organizations", []):
-        kb.add(Entry("org", row["name"], row["code"], split(row.get("sectors")),
+        kb.add(Entry("org", row["name"].rstrip("!"), row["code"], split(row.get("sectors")),
                      members=split(row.get("members"))),
                [row["name"], *split(row.get("aliases"))])
     for row in tables.get("groups", []):
         code = row["code"]
-        kb.add(Entry("group", row["name"], code, split(row.get("sectors"))),
+        kb.add(Entry("group", row["name"].rstrip("!"), code, split(row.get("sectors"))),
                [row["name"], *split(row.get("aliases"))])
     people: dict[str, tuple[Entry, list[str]]] = {}
     for row in tables.get("people", []):

@@ -54,7 +54,7 @@ class Recognizer:
         for matcher in (self.lower, self.exact):
             for key, start, end in matcher(doc):
                 spans.append((start, end, self.keys[key]))
-        hits = _longest(spans)
+        hits = _longest(self._merge(spans))
         kb_hits = [Hit(s, e, list(self.kb.aliases[form])) for s, e, form in hits]
         sector_spans = [(s, e, self.keys[k]) for k, s, e in self.sectors(doc)]
         sector_hits = []
@@ -62,6 +62,19 @@ class Recognizer:
             sector, kind = self.kb.sector_terms[term]
             sector_hits.append(Hit(s, e, [], sector, kind))
         return kb_hits, sector_hits
+
+
+    def _merge(self, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """Join overlapping matches that name the same entries ('Chinese President Xi' and
+        'Xi Jinping' in 'Chinese President Xi Jinping') into one span."""
+        spans = sorted(spans)
+        out: list[tuple[int, int, str]] = []
+        for s, e, form in spans:
+            for n, (ps, pe, pform) in enumerate(out):
+                if ps < s < pe < e and self.kb.aliases[form] == self.kb.aliases[pform]:
+                    out[n] = (ps, e, pform if pe - ps >= e - s else form)
+            out.append((s, e, form))
+        return out
 
 
 def _longest(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

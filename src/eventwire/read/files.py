@@ -20,6 +20,8 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSON_SUFFIXES = {".jsonl", ".json", ".ndjson"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 SKIP_NAMES = {".meta.json"}
+# JSON fields that carry the publication date, in order of preference.
+DATE_FIELDS = ("date", "published", "published_at", "publication_date", "pubdate", "datePublished", "date_published")
 
 
 @dataclass
@@ -61,7 +63,7 @@ def _html_article(raw: str, doc_id: str, source: str) -> Article:
     if not text or not text.strip():
         raise EmptyInputError(source, "no article text found in the HTML")
     meta = trafilatura.extract_metadata(raw)
-    date = getattr(meta, "date", None) if meta else None
+    date = (getattr(meta, "date", None) if meta else None) or _dateline_date(text)
     title = getattr(meta, "title", None) if meta else None
     url = getattr(meta, "url", None) if meta else None
     sitename = getattr(meta, "sitename", None) if meta else None
@@ -103,7 +105,7 @@ def _json_item(item: object, default_id: str, where: str, n: int) -> ReadResult:
     if not text.strip():
         return ReadResult(error=EmptyInputError(where, "the record's text is empty"))
     doc_id = str(item.get("id") or f"{default_id}:{n}")
-    date = item.get("date")
+    date = next((item[k] for k in DATE_FIELDS if item.get(k)), None) or _dateline_date(text)
     return ReadResult(article=Article(
         doc_id=doc_id, text=clean_text(text), date=str(date) if date else None,
         title=item.get("title"), url=item.get("url"), source=item.get("source"), path=where))
@@ -122,11 +124,19 @@ def read_bytes(data: bytes, doc_id: str, source: str, suffix: str = ".txt") -> I
             text = clean_text(raw)
             if not text.strip():
                 raise EmptyInputError(source, "the file has no text")
-            yield ReadResult(article=Article(doc_id=doc_id, text=text, path=source))
+            yield ReadResult(article=Article(doc_id=doc_id, text=text, date=_dateline_date(text), path=source))
     except InputError as exc:
         yield ReadResult(error=exc)
     except Exception as exc:  # a reader library failing on odd input is this input's problem
         yield ReadResult(error=MalformedInputError(source, f"{type(exc).__name__}: {exc}"))
+
+
+def _dateline_date(text: str) -> str | None:
+    """The publication date a dateline gives in full ("GENEVA, March 23, 2017 (Reuters) -"), else None."""
+    from .dateline import parse_dateline
+
+    got = parse_dateline(text)
+    return got.date if got else None
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -172,6 +182,7 @@ def _read_file(path: Path, doc_id: str) -> Iterator[ReadResult]:
         return
     date = _meta_date(path)
     for result in read_bytes(data, doc_id, str(path), path.suffix):
-        if result.article and not result.article.date and date:
+        # the sidecar is the user's word: it wins over what the text itself suggests (a dateline)
+        if result.article and date and (not result.article.date or path.suffix.lower() not in JSON_SUFFIXES):
             result.article.date = date
         yield result

@@ -1,6 +1,7 @@
 """The HTTP API and web page over a stored database: ``create_app(db)`` builds the FastAPI app.
 
-reads: a DuckDB store, opened read-only once; each worker thread gets its own cursor;
+reads: a DuckDB store, attached read-only to an in-memory database that holds the
+working copy of the events (queries.build_cache); each worker thread gets its own cursor;
 writes: nothing (every route is GET; there is no write endpoint).
 
 Security: user input reaches SQL only as bound parameters (see queries.py); when a
@@ -9,8 +10,7 @@ Bearer TOKEN`` or the cookie that ``/?token=TOKEN`` sets; no CORS headers are se
 so other origins cannot read responses; requests with a body or an over-long URL
 are refused; page sizes are capped.
 """
-from __future__ import annotations
-
+# no "from __future__ import annotations": FastAPI reads these signatures' annotations at runtime
 import csv
 import hmac
 import io
@@ -127,15 +127,31 @@ def create_app(db: str | Path, token: str | None = None):
     from fastapi.staticfiles import StaticFiles
     from fastapi.templating import Jinja2Templates
 
+    import duckdb
+
+    from ..errors import StoreError
     from ..store.db import open_db
 
-    con = open_db(db, read_only=True)
+    open_db(db, read_only=True).close()  # a missing or unreadable file fails here, with its message
+    # an in-memory database for the working copy, with the store attached read-only
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH ? AS store (READ_ONLY)", [str(db)])
+        queries.build_cache(con)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot serve {db}: {exc}; is it a database made by 'eventwire ingest'?") from exc
     local = threading.local()
+    counts: dict = {}
+
+    def new_cursor():
+        cur = con.cursor()
+        cur.execute("SET search_path = 'store,memory'")
+        return cur
 
     def cursor():
         cur = getattr(local, "cur", None)
         if cur is None:
-            cur = local.cur = con.cursor()
+            cur = local.cur = new_cursor()
         return cur
 
     app = FastAPI(title="eventwire", version="1", docs_url=None, redoc_url=None,
@@ -234,10 +250,10 @@ def create_app(db: str | Path, token: str | None = None):
         if format == "csv":
             from ..output import CSV_FIELDS, event_csv_row
 
-            cur = con.cursor()  # a cursor of its own: the stream outlives this thread's turn
+            cur = new_cursor()  # a cursor of its own: the stream outlives this thread's turn
             return _csv((event_csv_row(e) for e in queries.event_records(cur, flt, sort, limit, offset)),
                         CSV_FIELDS, "events")
-        return JSONResponse(queries.events(cursor(), flt, sort, limit, offset))
+        return JSONResponse(queries.events(cursor(), flt, sort, limit, offset, counts))
 
     @app.get("/events/{event_id:path}", tags=["events"], summary="one event with its article, evidence spans and rule")
     def get_event(event_id: Annotated[str, PathParam(max_length=400, pattern=TEXT)]):
@@ -266,7 +282,7 @@ def create_app(db: str | Path, token: str | None = None):
         flt = queries.ClaimFilter(speaker=speaker.upper() if speaker else None, q=q, doc=doc,
                                   certainty=_csv_list(certainty, CERTAINTIES, "certainty"))
         if format == "csv":
-            return _csv(queries.claims(con.cursor(), flt, limit, offset)["claims"], queries.CLAIM_COLUMNS, "claims")
+            return _csv(queries.claims(new_cursor(), flt, limit, offset)["claims"], queries.CLAIM_COLUMNS, "claims")
         return JSONResponse(queries.claims(cursor(), flt, limit, offset))
 
     @app.get("/actors", tags=["actors"], summary="actors by number of events, optionally searched by code or name")

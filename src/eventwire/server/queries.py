@@ -6,6 +6,10 @@ names and sort keys come from the fixed tables below.
 
 An event's day is its own date when the text gave one to the day, else the day its
 article was published (``coalesce(events.event_day, articles.published)``).
+
+The lists read ``ev``, a slim copy of the events table (no JSON record) with that day
+and ``pos``, the rank in the default order (newest first), built in memory when the
+server starts (``build_cache``): no join per request, and the default order pages by range.
 """
 from __future__ import annotations
 
@@ -15,8 +19,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-DAY = "coalesce(e.event_day, a.published)"
-EVENTS_FROM = "events e LEFT JOIN articles a ON a.article_id = e.article_id"
+DAY = "e.day_"
+EVENTS_FROM = "ev e"
+CACHE_SQL = """CREATE OR REPLACE TABLE memory.main.ev AS
+    SELECT row_number() OVER (ORDER BY coalesce(e.event_day, a.published) DESC NULLS LAST, e.event_id) - 1 AS pos,
+           e.* EXCLUDE (record), coalesce(e.event_day, a.published) AS day_
+    FROM store.main.events e LEFT JOIN store.main.articles a ON a.article_id = e.article_id
+    ORDER BY pos"""
+
+
+def build_cache(con) -> None:
+    """Build ``memory.main.ev`` from the attached read-only ``store`` (see the module docstring)."""
+    con.execute(CACHE_SQL)
 
 EVENT_COLUMNS = {
     "event_id": "e.event_id", "doc_id": "e.doc_id", "article_id": "e.article_id", "day": DAY,
@@ -115,17 +129,36 @@ def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def order_by(sort: str) -> str:
+    if sort == "-date":
+        return "ORDER BY e.pos"
     key = sort.lstrip("-")
     direction = "DESC" if sort.startswith("-") else "ASC"
     return f"ORDER BY {SORTS[key]} {direction} NULLS LAST, e.event_id"
 
 
-def events(cur, flt: EventFilter, sort: str, limit: int, offset: int, total: bool = True) -> dict[str, Any]:
+def count(cur, where: str, params: list[Any], cache: dict | None = None) -> int:
+    """Events matching a filter; ``cache`` keeps counts (the store is read-only, so they never change)."""
+    key = (where, tuple(params))
+    if cache is not None and key in cache:
+        return cache[key]
+    n = cur.execute(f"SELECT count(*) FROM {EVENTS_FROM} {where}", params).fetchone()[0]
+    if cache is not None:
+        if len(cache) >= 4096:
+            cache.clear()
+        cache[key] = n
+    return n
+
+
+def events(cur, flt: EventFilter, sort: str, limit: int, offset: int, counts: dict | None = None) -> dict[str, Any]:
     where, params = flt.where()
     cols = ", ".join(f"{sql} AS {name}" for name, sql in EVENT_COLUMNS.items())
-    rows = _rows(cur, f"SELECT {cols} FROM {EVENTS_FROM} {where} {order_by(sort)} LIMIT ? OFFSET ?",
-                 params + [limit, offset])
-    n = cur.execute(f"SELECT count(*) FROM {EVENTS_FROM} {where}", params).fetchone()[0] if total else None
+    if not where and sort == "-date":  # the default view pages by range on pos
+        rows = _rows(cur, f"SELECT {cols} FROM {EVENTS_FROM} WHERE e.pos >= ? ORDER BY e.pos LIMIT ?",
+                     [offset, limit])
+    else:
+        rows = _rows(cur, f"SELECT {cols} FROM {EVENTS_FROM} {where} {order_by(sort)} LIMIT ? OFFSET ?",
+                     params + [limit, offset])
+    n = count(cur, where, params, counts)
     out = []
     for r in rows:
         r = _jsonable(r)
@@ -139,7 +172,8 @@ def event_records(cur, flt: EventFilter, sort: str, limit: int, offset: int):
     from ..records import record_from_dict
 
     where, params = flt.where()
-    res = cur.execute(f"SELECT e.record FROM {EVENTS_FROM} {where} {order_by(sort)} LIMIT ? OFFSET ?",
+    res = cur.execute(f"SELECT r.record FROM {EVENTS_FROM} JOIN events r ON r.event_id = e.event_id "
+                      f"AND r.article_id = e.article_id {where} {order_by(sort)} LIMIT ? OFFSET ?",
                       params + [limit, offset])
     while True:
         chunk = res.fetchmany(2000)
@@ -330,19 +364,18 @@ def places(cur, flt: EventFilter, limit: int) -> dict[str, Any]:
 
 def stories(cur, limit: int, offset: int) -> dict[str, Any]:
     tables = {r[0] for r in cur.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'store'").fetchall()}
     if "story_events" not in tables:
         return {"stories": [], "note": "no stories in this database: story fusion has not been run on it "
                                        "(the story_events table is missing)"}
     cols = {r[0] for r in cur.execute("SELECT column_name FROM information_schema.columns "
-                                      "WHERE table_name = 'story_events'").fetchall()}
+                                      "WHERE table_catalog = 'store' AND table_name = 'story_events'").fetchall()}
     if not {"story_id", "event_id"} <= cols:
         return {"stories": [], "note": "story_events has no story_id/event_id columns; this server cannot read it"}
     rows = _rows(cur, f"""SELECT s.story_id, count(*) AS events, min({DAY}) AS first_day, max({DAY}) AS last_day,
                                  list(DISTINCT e.root ORDER BY e.root) AS roots,
                                  list(s.event_id ORDER BY s.event_id)[1:20] AS event_ids
-                          FROM story_events s JOIN events e ON e.event_id = s.event_id
-                          LEFT JOIN articles a ON a.article_id = e.article_id
+                          FROM story_events s JOIN ev e ON e.event_id = s.event_id
                           GROUP BY s.story_id ORDER BY events DESC, s.story_id LIMIT ? OFFSET ?""", [limit, offset])
     return {"stories": [_jsonable(r) for r in rows]}
 
