@@ -306,7 +306,7 @@ def governing_verb(tok):
     """The verb a nominal trigger is an argument of ("the attack ... killed", "carried out a test")."""
     t = tok
     for _ in range(3):
-        if t.pos_ in ("VERB", "AUX") or t.dep_ in ("ROOT",) or t.head is t:
+        if t.pos_ in ("VERB", "AUX") or t.dep_ in ("ROOT",) or t.head.i == t.i:
             return t if t.pos_ in ("VERB", "AUX") else None
         if t.dep_ in NOMINAL_ROLES or t.dep_ in ("prep", "compound", "conj"):
             t = t.head
@@ -347,9 +347,9 @@ def _scopes(tok):
     yield set().union(*[clause_tokens(c) for c in tok.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
                         and not any(g.dep_.startswith("nsubj") for g in c.children)] or [set()])
     seen = 0
-    while tok.dep_ in CLIMB_DEPS and tok.head is not tok and seen < 4:
+    while tok.dep_ in CLIMB_DEPS and tok.head.i != tok.i and seen < 4:
         tok = tok.head
-        if tok.dep_ == "prep" and tok.head is not tok:
+        if tok.dep_ == "prep" and tok.head.i != tok.i:
             tok = tok.head
         seen += 1
         yield clause_tokens(tok)

@@ -484,7 +484,7 @@ def event_place(tok, places: dict[int, PlaceMention], gaz: Gazetteer,
     v = verb if verb is not None else tok
     chain += [c for c in v.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
     hops = 0
-    while v.dep_ in CLIMB_DEPS and v.head is not v and hops < 3:
+    while v.dep_ in CLIMB_DEPS and v.head.i != v.i and hops < 3:
         v = v.head
         hops += 1
         chain.append(v)

@@ -205,7 +205,7 @@ class Coder:
             targets = actors_of(child(tok, "nsubjpass"))
         else:
             d = child(tok, "dobj")
-            targets = actors_of(d) if d is not None and d is not obj else []
+            targets = actors_of(d) if d is not None and (obj is None or d.i != obj.i) else []
             if not targets:
                 targets = actors_of(child(tok, "dative"))
             if not targets:

@@ -77,7 +77,7 @@ def _reported(tok) -> bool:
     for _ in range(3):
         if t.dep_ == "ccomp" and (t.head.lemma_.lower(), "verb") in lex:
             return True
-        if t.dep_ not in ("conj", "xcomp") or t.head is t:
+        if t.dep_ not in ("conj", "xcomp") or t.head.i == t.i:
             return False
         t = t.head
     return False
@@ -94,7 +94,7 @@ def certainty(tok, obj=None) -> tuple[str, str | None]:
     # climb through the words that govern the event: "seeks to talk", "prevented the intervention"
     g = tok
     for _ in range(4):
-        if g.dep_ not in GOVERNED_DEPS or g.head is g:
+        if g.dep_ not in GOVERNED_DEPS or g.head.i == g.i:
             break
         dep = g.dep_
         g = g.head

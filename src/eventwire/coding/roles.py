@@ -106,8 +106,8 @@ def _reporting_subject(verb) -> list[ActorMention]:
     """The subject actors of the verb whose reported clause contains ``verb``."""
     tok = verb
     for _ in range(3):
-        if tok.dep_ != "ccomp" or tok.head is tok:
-            tok = tok.head if tok.dep_ in ("conj", "xcomp") and tok.head is not tok else None
+        if tok.dep_ != "ccomp" or tok.head.i == tok.i:
+            tok = tok.head if tok.dep_ in ("conj", "xcomp") and tok.head.i != tok.i else None
             if tok is None:
                 return []
             continue
@@ -139,20 +139,20 @@ def subject_actors(verb, depth: int = 0) -> tuple[list[ActorMention], str]:
                 return speaker, "speaker pronoun"
         return found, "subject"
     head = verb.head
-    if verb.dep_ in ("xcomp", "ccomp") and head is not verb and head.pos_ in ("VERB", "AUX"):
+    if verb.dep_ in ("xcomp", "ccomp") and head.i != verb.i and head.pos_ in ("VERB", "AUX"):
         # object control: "forced Qatar to negotiate", "urged Iran to resume talks"
         obj = child(head, "dobj")
         if obj is not None and obj.i < verb.i:
             found = actors_of(obj)
             if found:
                 return found, "object control"
-    if verb.dep_ in INHERIT_SUBJECT and head is not verb:
+    if verb.dep_ in INHERIT_SUBJECT and head.i != verb.i:
         if head.pos_ in ("VERB", "AUX"):
             found, how = subject_actors(head, depth + 1)
             return found, how or "inherited"
-        if verb.dep_ == "pcomp" and head.head is not head:
+        if verb.dep_ == "pcomp" and head.head.i != head.i:
             return subject_actors(head.head, depth + 1)
-    if verb.dep_ in ("relcl", "acl") and head is not verb:
+    if verb.dep_ in ("relcl", "acl") and head.i != verb.i:
         owner = actors_of(head)
         if owner:
             return owner, "noun"

@@ -180,7 +180,7 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
     if trig.prep:
         dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
         holders = [tok] + ([obj] if obj is not None else []) + ([particle] if particle is not None else []) \
-            + ([dobj] if dobj is not None and dobj is not obj else [])
+            + ([dobj] if dobj is not None and (obj is None or dobj.i != obj.i) else [])
         found = None
         for h in holders:
             for c in h.children:
