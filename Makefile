@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SAMPLES := src/eventwire/data/samples
 DB ?= eventwire.duckdb
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean serve loadtest
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11)"; exit 2; }
@@ -23,6 +23,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+serve: $(STAMP)
+	$(BIN)/eventwire demo --db eventwire-demo.duckdb
+
+loadtest: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(BIN)/pip install --quiet -e '.[loadtest]'
+	$(BIN)/python benchmarks/loadtest/run.py
+	$(BIN)/python benchmarks/loadtest/schema_check.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -169,9 +169,56 @@ def cmd_explain(args) -> int:
 def cmd_ingest(args) -> int:
     from .store.ingest import ingest
 
-    summary = ingest(args.paths, args.db, date=args.date, settings=_settings(args), progress=not args.quiet)
+    summary = ingest(args.paths, args.db, date=args.date, settings=_settings(args), progress=not args.quiet,
+                     jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+                     dedup_threshold=args.dedup_threshold, parts_dir=args.parts)
     print(summary.describe())
     return EXIT_PARTIAL if summary.failed else EXIT_OK
+
+
+def _event_filter(args):
+    from .store.query import EventFilter
+
+    certainty = tuple(c.strip() for c in (args.certainty or "").split(",") if c.strip())
+    return EventFilter(actor=args.actor, source=args.source, target=args.target, code=args.code, root=args.root,
+                       country=args.country, date_from=args.date_from, date_to=args.date_to,
+                       certainty=certainty, limit=args.limit)
+
+
+def cmd_query(args) -> int:
+    from .store.query import query
+
+    if args.stories:
+        return _query_stories(args)
+    with _open_out(args.output) as out:
+        query(args.db, _event_filter(args), args.format, out)
+    return EXIT_OK
+
+
+def _query_stories(args) -> int:
+    from .store.stories import story_filter, write_stories
+
+    where, params = story_filter(args.actor, args.source, args.target, args.root, args.code,
+                                 args.date_from, args.date_to)
+    with _open_out(args.output) as out:
+        write_stories(args.db, out, args.format, args.limit, args.rebuild, where, params)
+    return EXIT_OK
+
+
+def cmd_sql(args) -> int:
+    from .store.query import run_sql, write_rows
+
+    columns, rows = run_sql(args.db, args.query)
+    write_rows(columns, rows, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from .store.export import export
+
+    n = export(args.db, args.format, args.output, _event_filter(args), claims=not args.no_claims)
+    print(f"wrote {n} rows to {args.output}", file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_summary(args) -> int:
@@ -180,6 +227,39 @@ def cmd_summary(args) -> int:
     con = open_db(args.db, read_only=True)
     print(summary_text(con, limit=args.limit))
     return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from .server.run import serve
+
+    serve(args.db, host=args.host, port=args.port, token=args.token, workers=args.workers)
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from .server.run import demo
+
+    demo(args.db, host=args.host, port=args.port, token=args.token)
+    return EXIT_OK
+
+
+def _server_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--token", help="require 'Authorization: Bearer TOKEN' (or /?token=TOKEN in a browser) everywhere")
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--actor", help="source or target: a code (prefix: USA matches USAGOV) or an entity name")
+    p.add_argument("--source", help="source actor code (prefix) or entity name")
+    p.add_argument("--target", help="target actor code (prefix) or entity name")
+    p.add_argument("--code", help="CAMEO code prefix (19 matches 190-196)")
+    p.add_argument("--root", help="CAMEO root code (two digits)")
+    p.add_argument("--country", help="source, target or place country (ISO alpha-3)")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="events on or after this day")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="events on or before this day")
+    p.add_argument("--certainty", help="comma-separated certainty values to keep")
+    p.add_argument("--limit", type=int, help="at most this many events")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -221,13 +301,57 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, help="the DuckDB file (created when missing)")
     p.add_argument("--date")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (local) or Dask workers (default 1)")
+    p.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="local processes, or Dask (pip install 'eventwire[dask]')")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: the scheduler (tcp://HOST:PORT); default a LocalCluster")
+    p.add_argument("--parts", metavar="DIR",
+                   help="with --engine dask: folder for the workers' Parquet parts (shared by all machines)")
+    p.add_argument("--dedup-threshold", type=float, default=0.8, metavar="J",
+                   help="MinHash similarity at which an article is a near-duplicate (0 turns it off)")
     _common(p)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("query", help="events from a database, by actor, code, country, date, certainty")
+    p.add_argument("--db", required=True)
+    _filters(p)
+    p.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
+    p.add_argument("--output", "-o", help="write here instead of stdout")
+    p.add_argument("--stories", action="store_true",
+                   help="story events: one row per real event, its reports merged across articles")
+    p.add_argument("--rebuild", action="store_true", help="with --stories, recompute them from the stored events")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("sql", help="run SQL on a read-only connection to a database")
+    p.add_argument("--db", required=True)
+    p.add_argument("query", help="the SQL, e.g. \"SELECT * FROM daily_dyad_counts LIMIT 10\"")
+    p.add_argument("--format", choices=["table", "jsonl", "csv"], default="table")
+    p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser("export", help="export a database: parquet, csv, jsonl, gdelt or plover")
+    p.add_argument("--db", required=True)
+    p.add_argument("--format", choices=["parquet", "csv", "jsonl", "gdelt", "plover"], required=True)
+    p.add_argument("--output", "-o", required=True, help="the file (a new folder for parquet)")
+    p.add_argument("--no-claims", action="store_true", help="with jsonl, leave out claim records")
+    _filters(p)
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("summary", help="print the events stored in a database and a summary")
     p.add_argument("--db", required=True)
     p.add_argument("--limit", type=int, default=60, help="events to list")
     p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("serve", help="serve a database: HTTP API and web page (needs eventwire[serve])")
+    p.add_argument("--db", required=True, help="the DuckDB file, opened read-only")
+    _server_flags(p)
+    p.add_argument("--workers", type=int, default=1, help="server processes (each opens the database read-only)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo", help="code the bundled sample articles and serve them")
+    p.add_argument("--db", default="eventwire-demo.duckdb", help="where to store the coded samples")
+    _server_flags(p)
+    p.set_defaults(func=cmd_demo)
     return parser
 
 

@@ -33,6 +33,7 @@ class Trigger:
     modifiers: tuple[str, ...]
     example: str
     order: int
+    prep_required: bool = False
 
     @property
     def specificity(self) -> int:
@@ -62,11 +63,13 @@ def _rows_to_triggers(rows, where: str, start: int) -> list[Trigger]:
         pos = row.get("pos", "verb")
         if pos not in ("verb", "noun"):
             raise ConfigError(f"{where}: row {n + 2}: pos must be verb or noun, not {pos!r}")
+        preps = [x.lower() for x in split(row.get("prep"))]
+        required = any(x.startswith("!") for x in preps)
         out.append(Trigger(code, pos, row.get("lemma", "").lower(),
                            tuple(x.lower() for x in split(row.get("particle"))),
-                           tuple(x.lower() for x in split(row.get("prep"))), tuple(x.lower() for x in split(row.get("object"))),
+                           tuple(x.lstrip("!") for x in preps), tuple(x.lower() for x in split(row.get("object"))),
                            tuple(x.lower() for x in split(row.get("modifier"))),
-                           row.get("example", ""), start + n))
+                           row.get("example", ""), start + n, required))
     return out
 
 
@@ -146,7 +149,8 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
     """What ``trig`` binds on ``tok``, with ``_score`` = constraints met; None when it fails.
 
     Particle, object and modifier are required. The preposition marks where the target is:
-    required for a verb entry with no object ("call for", "pull out of"), optional otherwise
+    required for a verb entry with no object ("call for", "pull out of") and where the data
+    marks it with '!' ("support !for": support alone is no event), optional otherwise
     ("imposed sanctions" without "on X" is still a sanction; "the attack in Idlib" an attack).
     """
     bound: dict = {"_score": 0, "_required": 0}
@@ -193,7 +197,7 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
         if found is not None:
             bound["prep"] = found
             bound["_score"] += 1
-        elif trig.pos == "verb" and not trig.objects:
+        elif trig.prep_required or (trig.pos == "verb" and not trig.objects):
             return None
     return bound
 

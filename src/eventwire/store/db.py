@@ -1,16 +1,21 @@
-"""The DuckDB store: schema, writing one article with its records, and reading them back.
+"""The DuckDB store: schema, writing articles with their records, and reading them back.
 
-Tables (documented in docs/STORE.md):
-  articles  one row per distinct article text (article_id = SHA-1 of the text)
-  events    one row per event record; ``record`` keeps the full JSON (lossless)
-  claims    one row per claim record; ``record`` keeps the full JSON
-  errors    inputs and articles that could not be coded, with the reason
+Tables and views (documented in docs/STORE.md):
+  articles   one row per distinct article text (article_id = SHA-1 of the text);
+             a near-duplicate has ``duplicate_of`` set to the article it repeats
+  events     one row per event record; ``record`` keeps the full JSON (lossless)
+  claims     one row per claim record; ``record`` keeps the full JSON
+  errors     inputs and articles that could not be coded, with the reason
+  minhashes  the MinHash signature of each stored article (near-duplicate detection)
+  actors     (view) one row per actor in a record: source, target, attributed_to, speaker
+  plus the views in VIEWS (daily counts by dyad and root, actor activity, ...)
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import StoreError
@@ -20,7 +25,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     article_id VARCHAR PRIMARY KEY, doc_id VARCHAR, title VARCHAR, published DATE,
     url VARCHAR, outlet VARCHAR, path VARCHAR, text VARCHAR,
-    n_events INTEGER, n_claims INTEGER, ingested_at TIMESTAMP
+    n_events INTEGER, n_claims INTEGER, ingested_at TIMESTAMP,
+    duplicate_of VARCHAR, similarity DOUBLE
 );
 CREATE TABLE IF NOT EXISTS events (
     event_id VARCHAR, article_id VARCHAR, doc_id VARCHAR, sentence INTEGER,
@@ -32,7 +38,8 @@ CREATE TABLE IF NOT EXISTS events (
     attributed_code VARCHAR, attributed_text VARCHAR,
     event_date VARCHAR, date_precision VARCHAR, event_day DATE,
     place VARCHAR, place_country VARCHAR, lat DOUBLE, lon DOUBLE, geonameid BIGINT,
-    trigger VARCHAR, coder VARCHAR, claim_id VARCHAR, record JSON
+    trigger VARCHAR, coder VARCHAR, claim_id VARCHAR, record JSON,
+    day DATE
 );
 CREATE TABLE IF NOT EXISTS claims (
     claim_id VARCHAR, article_id VARCHAR, doc_id VARCHAR, sentence INTEGER,
@@ -43,7 +50,79 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE TABLE IF NOT EXISTS errors (
     source VARCHAR, reason VARCHAR, message VARCHAR, failed_at TIMESTAMP
 );
+CREATE TABLE IF NOT EXISTS minhashes (
+    article_id VARCHAR, signature BLOB
+);
 """
+
+# Columns added after the first release: a database made by an older eventwire gains them on open.
+MIGRATIONS = """
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR;
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS similarity DOUBLE;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS day DATE;
+"""
+
+# The common questions, as views (docs/STORE.md shows each with an example).
+VIEWS = """
+CREATE OR REPLACE VIEW actors AS
+    SELECT article_id, event_id AS record_id, 'event' AS kind, 'source' AS role, source_text AS text,
+           source_code AS code, source_country AS country, source_entity AS entity
+    FROM events WHERE source_text IS NOT NULL
+    UNION ALL
+    SELECT article_id, event_id, 'event', 'target', target_text, target_code, target_country, target_entity
+    FROM events WHERE target_text IS NOT NULL
+    UNION ALL
+    SELECT article_id, event_id, 'event', 'attributed_to', attributed_text, attributed_code,
+           json_extract_string(record, '$.attributed_to.country'),
+           json_extract_string(record, '$.attributed_to.entity')
+    FROM events WHERE attributed_text IS NOT NULL
+    UNION ALL
+    SELECT article_id, claim_id, 'claim', 'speaker', speaker_text, speaker_code, speaker_country,
+           json_extract_string(record, '$.speaker.entity')
+    FROM claims WHERE speaker_text IS NOT NULL;
+CREATE OR REPLACE VIEW daily_dyad_counts AS
+    SELECT day, source_code, target_code, root, count(*) AS n_events, avg(goldstein) AS mean_goldstein
+    FROM events GROUP BY ALL;
+CREATE OR REPLACE VIEW daily_root_counts AS
+    SELECT day, root, quad_class, count(*) AS n_events FROM events GROUP BY ALL;
+CREATE OR REPLACE VIEW actor_activity AS
+    SELECT code, country, count(*) FILTER (WHERE role = 'source') AS as_source,
+           count(*) FILTER (WHERE role = 'target') AS as_target,
+           count(*) FILTER (WHERE role = 'speaker') AS as_speaker,
+           count(DISTINCT article_id) AS n_articles
+    FROM actors WHERE code IS NOT NULL GROUP BY ALL;
+CREATE OR REPLACE VIEW asserted_events AS
+    SELECT * FROM events WHERE certainty = 'asserted';
+CREATE OR REPLACE VIEW duplicate_articles AS
+    SELECT d.article_id, d.doc_id, d.path, d.similarity, d.duplicate_of,
+           o.doc_id AS original_doc_id, o.path AS original_path
+    FROM articles d LEFT JOIN articles o ON o.article_id = d.duplicate_of
+    WHERE d.duplicate_of IS NOT NULL;
+CREATE OR REPLACE VIEW error_counts AS
+    SELECT reason, count(*) AS n FROM errors GROUP BY ALL;
+"""
+
+EVENT_COLUMNS = ("event_id article_id doc_id sentence span_start span_end text source_code source_country "
+                 "source_text source_entity target_code target_country target_text target_entity cameo root "
+                 "quad_class goldstein plover_type plover_mode certainty attributed_code attributed_text "
+                 "event_date date_precision event_day place place_country lat lon geonameid trigger coder "
+                 "claim_id record day").split()
+CLAIM_COLUMNS = ("claim_id article_id doc_id sentence speaker_text speaker_code speaker_country cue content "
+                 "content_start content_end certainty record").split()
+ARTICLE_COLUMNS = ("article_id doc_id title published url outlet path text n_events n_claims ingested_at "
+                   "duplicate_of similarity").split()
+
+
+@dataclass
+class StoredArticle:
+    """One article as it goes into the store: its records, or what it duplicates."""
+
+    article: Article
+    events: list[Event]
+    claims: list[Claim]
+    duplicate_of: str | None = None   # article_id of the earlier article this one repeats
+    similarity: float | None = None   # estimated Jaccard similarity to that article
+    signature: bytes | None = None    # MinHash signature (store/dedup.py)
 
 
 def article_id(text: str) -> str:
@@ -51,6 +130,7 @@ def article_id(text: str) -> str:
 
 
 def open_db(path: str | Path, read_only: bool = False):
+    """A connection to the store; a writable one creates or upgrades the tables and views."""
     import duckdb
 
     p = str(path)
@@ -62,7 +142,14 @@ def open_db(path: str | Path, read_only: bool = False):
         raise StoreError(f"cannot open the database {p}: {exc}") from exc
     if not read_only:
         try:
+            had_day = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'events' "
+                                  "AND column_name = 'day'").fetchone()[0]
             con.execute(SCHEMA)
+            con.execute(MIGRATIONS)
+            if not had_day:  # a database from before the day column: fill it once
+                con.execute("UPDATE events SET day = coalesce(event_day, (SELECT published FROM articles a "
+                            "WHERE a.article_id = events.article_id))")
+            con.execute(VIEWS)
         except Exception as exc:
             con.close()
             raise StoreError(f"cannot create the tables in {p}: {exc}") from exc
@@ -73,9 +160,18 @@ def has_article(con, aid: str) -> bool:
     return con.execute("SELECT 1 FROM articles WHERE article_id = ?", [aid]).fetchone() is not None
 
 
-def _event_row(e: Event, aid: str) -> list:
+def _date(value: str | None) -> dt.date | None:
+    if value and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _event_row(e: Event, aid: str, published: dt.date | None = None) -> list:
     s, t, a = e.source, e.target, e.attributed_to
-    day = e.date.value if e.date and e.date.precision == "day" else None
+    day = _date(e.date.value) if e.date and e.date.precision == "day" else None
     loc = e.location
     return [e.event_id, aid, e.doc_id, e.sentence, e.span[0], e.span[1], e.text,
             s.code if s else None, s.country if s else None, s.text if s else None, s.entity if s else None,
@@ -85,7 +181,8 @@ def _event_row(e: Event, aid: str) -> list:
             e.date.value if e.date else None, e.date.precision if e.date else None, day,
             loc.name if loc else None, loc.country if loc else None, loc.lat if loc else None,
             loc.lon if loc else None, loc.geonameid if loc else None,
-            e.trigger, e.coder, e.claim_id, json.dumps(e.to_dict(), ensure_ascii=False)]
+            e.trigger, e.coder, e.claim_id, json.dumps(e.to_dict(), ensure_ascii=False),
+            day or published]
 
 
 def _claim_row(c: Claim, aid: str) -> list:
@@ -97,24 +194,54 @@ def _claim_row(c: Claim, aid: str) -> list:
 
 def write_article(con, art: Article, events: list[Event], claims: list[Claim]) -> str:
     """Store one article with its records in one transaction; returns its article_id."""
-    aid = article_id(art.text)
-    published = art.date if art.date and len(art.date) == 10 else None
+    return write_articles(con, [StoredArticle(art, events, claims)])[0]
+
+
+def write_articles(con, items: list[StoredArticle]) -> list[str]:
+    """Store articles with their records in one transaction; returns their article_ids.
+
+    Either every article is stored with all its events and claims, or none is: a crash
+    never leaves an article without its records. Rows go in through Arrow tables because
+    DuckDB inserts row by row at about half a millisecond a row.
+    """
+    import pyarrow as pa
+
+    now = dt.datetime.now()
+    arts, events, claims, sigs, ids = [], [], [], [], []
+    for it in items:
+        art = it.article
+        aid = article_id(art.text)
+        published = _date(art.date)
+        ids.append(aid)
+        arts.append([aid, art.doc_id, art.title, published, art.url, art.source, art.path, art.text,
+                     len(it.events), len(it.claims), now, it.duplicate_of, it.similarity])
+        events += [_event_row(e, aid, published) for e in it.events]
+        claims += [_claim_row(c, aid) for c in it.claims]
+        if it.signature is not None:
+            sigs.append([aid, it.signature])
+
+    def insert(table: str, columns: list[str], rows: list[list]) -> None:
+        if not rows:
+            return
+        data = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
+        con.register("_ew_rows", data)
+        try:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _ew_rows")
+        finally:
+            con.unregister("_ew_rows")
+
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [aid, art.doc_id, art.title, published, art.url, art.source, art.path, art.text,
-                     len(events), len(claims), dt.datetime.now()])
-        if events:
-            con.executemany(f"INSERT INTO events VALUES ({', '.join(['?'] * 36)})",
-                            [_event_row(e, aid) for e in events])
-        if claims:
-            con.executemany(f"INSERT INTO claims VALUES ({', '.join(['?'] * 13)})",
-                            [_claim_row(c, aid) for c in claims])
+        insert("articles", ARTICLE_COLUMNS, arts)
+        insert("events", EVENT_COLUMNS, events)
+        insert("claims", CLAIM_COLUMNS, claims)
+        insert("minhashes", ["article_id", "signature"], sigs)
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")
-        raise StoreError(f"cannot store {art.doc_id}: {exc}") from exc
-    return aid
+        names = ", ".join(it.article.doc_id for it in items[:3]) + (" ..." if len(items) > 3 else "")
+        raise StoreError(f"cannot store {names}: {exc}") from exc
+    return ids
 
 
 def write_error(con, source: str, reason: str, message: str) -> None:
