@@ -28,7 +28,8 @@ def test_kill_9_mid_run_then_rerun_loses_and_duplicates_nothing(tmp_path, pipeli
     for a in arts:  # one file an article, so the progress counts articles
         (folder / f"{a['id']}.txt").write_text(a["text"], encoding="utf-8")
     db = tmp_path / "k.duckdb"
-    proc = subprocess.Popen([*EVENTWIRE, "ingest", str(folder), "--db", str(db), "--jobs", "2"],
+    proc = subprocess.Popen([*EVENTWIRE, "ingest", str(folder), "--db", str(db), "--jobs", "2",
+                             "--commit-every", "1"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     seen = bytearray()
 

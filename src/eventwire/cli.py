@@ -171,7 +171,8 @@ def cmd_ingest(args) -> int:
 
     summary = ingest(args.paths, args.db, date=args.date, settings=_settings(args), progress=not args.quiet,
                      jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
-                     dedup_threshold=args.dedup_threshold, parts_dir=args.parts)
+                     dedup_threshold=args.dedup_threshold, parts_dir=args.parts,
+                     commit_every=max(1, args.commit_every))
     print(summary.describe())
     return EXIT_PARTIAL if summary.failed else EXIT_OK
 
@@ -310,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --engine dask: folder for the workers' Parquet parts (shared by all machines)")
     p.add_argument("--dedup-threshold", type=float, default=0.8, metavar="J",
                    help="MinHash similarity at which an article is a near-duplicate (0 turns it off)")
+    p.add_argument("--commit-every", type=int, default=64, metavar="N",
+                   help="commit after at most N articles (or a second); 1 commits every article on its own")
     _common(p)
     p.set_defaults(func=cmd_ingest)
 
