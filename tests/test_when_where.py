@@ -178,3 +178,23 @@ def test_event_places(annotate, text, word, name, country):
     pm = locate(_trigger(doc, word), place_mentions(doc, g), g)
     got = (pm.place.name, pm.place.country) if pm is not None else (None, None)
     assert got == (name, country)
+
+
+def test_gazetteer_cache_round_trip(tmp_path, monkeypatch):
+    from eventwire.where import gazetteer
+
+    monkeypatch.setenv("EVENTWIRE_CACHE", str(tmp_path))
+    gazetteer.cache_clear()
+    try:
+        built = gazetteer()
+        assert list(tmp_path.glob("gazetteer-*.pickle"))
+        gazetteer.cache_clear()
+        loaded = gazetteer()
+        assert loaded is not built
+        for name in ("Idlib", "Paris", "East Ghouta", "Tripoli", "Kiev"):
+            assert loaded.lookup(name) == built.lookup(name)
+        (next(tmp_path.glob("gazetteer-*.pickle"))).write_bytes(b"not a pickle")
+        gazetteer.cache_clear()
+        assert gazetteer().lookup("Mosul").country == "IRQ"  # a broken cache is rebuilt
+    finally:
+        gazetteer.cache_clear()

