@@ -24,12 +24,15 @@ SAMPLES = ROOT / "src" / "eventwire" / "data" / "samples" / "articles.jsonl"
 def test_kill_9_mid_run_then_rerun_loses_and_duplicates_nothing(tmp_path, pipeline):
     folder = tmp_path / "in"
     folder.mkdir()
-    arts = [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines()]
+    samples = [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines()]
+    # enough distinct articles that the run is still going when the first commit is seen
+    arts = [{"id": f"{a['id']}+{b['id']}", "text": a["text"] + "\n\n" + b["text"]}
+            for i, a in enumerate(samples) for b in samples[i + 1:i + 5]]
     for a in arts:  # one file an article, so the progress counts articles
         (folder / f"{a['id']}.txt").write_text(a["text"], encoding="utf-8")
     db = tmp_path / "k.duckdb"
     proc = subprocess.Popen([*EVENTWIRE, "ingest", str(folder), "--db", str(db), "--jobs", "2",
-                             "--commit-every", "1"],
+                             "--commit-every", "1", "--dedup-threshold", "0"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     seen = bytearray()
 
@@ -57,7 +60,7 @@ def test_kill_9_mid_run_then_rerun_loses_and_duplicates_nothing(tmp_path, pipeli
     con.close()
     assert 0 < stored_before < len(arts)
 
-    again = ingest([str(folder)], str(db), progress=False)  # the rerun, with this session's pipeline
+    again = ingest([str(folder)], str(db), progress=False, dedup_threshold=0)  # the rerun, with this session's pipeline
     assert again.skipped == stored_before and again.stored == len(arts) - stored_before and again.failed == 0
 
     con = duckdb.connect(str(db), read_only=True)
