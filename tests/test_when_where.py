@@ -198,3 +198,18 @@ def test_gazetteer_cache_round_trip(tmp_path, monkeypatch):
         assert gazetteer().lookup("Mosul").country == "IRQ"  # a broken cache is rebuilt
     finally:
         gazetteer.cache_clear()
+
+
+def test_user_places_file_through_the_cli(tmp_path):
+    import json
+
+    from conftest import run_cli
+
+    f = tmp_path / "mine.tsv"
+    f.write_text("name\tcountry\tadmin1\tlat\tlon\tprecision\taliases\tgeonameid\n"
+                 "Zorblat Valley\tSYR\t\t35.1\t36.9\tregion\t\t\n", encoding="utf-8")
+    res = run_cli("code", "-", "--places", str(f), "--date", "2020-01-05", "--format", "jsonl",
+                  input="Syrian government forces shelled rebel positions in Zorblat Valley on Saturday.")
+    assert res.returncode == 0, res.stderr
+    places = [json.loads(line)["location"] for line in res.stdout.splitlines() if '"event"' in line]
+    assert any(p and p["name"] == "Zorblat Valley" and p["country"] == "SYR" for p in places)

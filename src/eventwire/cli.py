@@ -26,13 +26,16 @@ def _settings(args) -> Settings:
         if bad:
             raise EventwireError(f"unknown certainty {', '.join(bad)}; choose from {', '.join(CERTAINTIES)}")
     return Settings(model=args.model, actor_files=tuple(args.actors or ()),
-                    trigger_files=tuple(getattr(args, "triggers", None) or ()), certainty=certainty)
+                    trigger_files=tuple(getattr(args, "triggers", None) or ()),
+                    place_files=tuple(getattr(args, "places", None) or ()), certainty=certainty)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", default=Settings.model, help="spaCy pipeline: installed package name or path")
     p.add_argument("--actors", action="append", metavar="FILE", help="your own actor file (YAML); repeatable")
     p.add_argument("--triggers", action="append", metavar="FILE", help="your own trigger file (TSV); repeatable")
+    p.add_argument("--places", action="append", metavar="FILE",
+                   help="your own gazetteer file (TSV, the regions.tsv layout); repeatable")
 
 
 @contextmanager
