@@ -114,6 +114,32 @@ class _Guard:
         return await self.app(scope, receive, send_with_headers)
 
 
+class _Answers:
+    """A bounded cache of JSON answers by request, for a store that cannot change under it."""
+
+    def __init__(self, size: int = 1024):
+        from collections import OrderedDict
+
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def json(self, key, compute):
+        from fastapi.responses import Response
+
+        with self.lock:
+            body = self.items.get(key)
+            if body is not None:
+                self.items.move_to_end(key)
+        if body is None:
+            body = json.dumps(compute(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            with self.lock:
+                self.items[key] = body
+                while len(self.items) > self.size:
+                    self.items.popitem(last=False)
+        return Response(content=body, media_type="application/json")
+
+
 def create_app(db: str | Path, token: str | None = None):
     """The FastAPI app serving ``db`` (opened read-only); ``token`` guards every route when set."""
     _need_fastapi()
@@ -142,6 +168,7 @@ def create_app(db: str | Path, token: str | None = None):
         raise StoreError(f"cannot serve {db}: {exc}; is it a database made by 'eventwire ingest'?") from exc
     local = threading.local()
     counts: dict = {}
+    answers = _Answers()  # the store is read-only: an answer, once computed, stays right
 
     def new_cursor():
         cur = con.cursor()
@@ -253,7 +280,8 @@ def create_app(db: str | Path, token: str | None = None):
             cur = new_cursor()  # a cursor of its own: the stream outlives this thread's turn
             return _csv((event_csv_row(e) for e in queries.event_records(cur, flt, sort, limit, offset)),
                         CSV_FIELDS, "events")
-        return JSONResponse(queries.events(cursor(), flt, sort, limit, offset, counts))
+        return answers.json(("events", repr(flt), sort, limit, offset),
+                            lambda: queries.events(cursor(), flt, sort, limit, offset, counts))
 
     @app.get("/events/{event_id:path}", tags=["events"], summary="one event with its article, evidence spans and rule")
     def get_event(event_id: Annotated[str, PathParam(max_length=400, pattern=TEXT)]):
@@ -292,6 +320,8 @@ def create_app(db: str | Path, token: str | None = None):
 
     @app.get("/dyads", tags=["events"], summary="source-target pairs with event counts by quad class")
     def list_dyads(flt: Filter, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100, format: Format = "json"):
+        if format != "csv":
+            return answers.json(("dyads", repr(flt), limit), lambda: queries.dyads(cursor(), flt, limit))
         found = queries.dyads(cursor(), flt, limit)
         if format == "csv":
             return _csv(found["dyads"], ["source", "target", "events", "q1", "q2", "q3", "q4", "goldstein",
@@ -301,6 +331,9 @@ def create_app(db: str | Path, token: str | None = None):
     @app.get("/timeline", tags=["events"], summary="event counts per day, week or month by quad class or root")
     def get_timeline(flt: Filter, interval: Literal["day", "week", "month"] = "week",
                      by: Literal["quad", "root", "cooperation"] = "quad", format: Format = "json"):
+        if format != "csv":
+            return answers.json(("timeline", repr(flt), interval, by),
+                                lambda: queries.timeline(cursor(), flt, interval, by))
         found = queries.timeline(cursor(), flt, interval, by)
         if format == "csv":
             rows = [{"bucket": b, "group": g, "events": found["series"][g].get(b, 0)}
