@@ -233,3 +233,23 @@ def test_settings_change_the_outcome():
             "2017-04-09")
     assert not linked(a, b)
     assert linked(a, b, FuseSettings(day_window=2))
+
+
+def test_gdelt_export_counts_come_from_the_story_events(tmp_path):
+    from eventwire.store.export import export
+
+    db = str(tmp_path / "g.duckdb")
+    con = open_db(db)
+    items = _story_articles()
+    _store(con, items)
+    update_stories_many(con, [(article_id(a.text), a, evs) for a, evs in items])
+    con.close()
+    out = tmp_path / "events.tsv"
+    export(db, "gdelt", str(out))
+    from eventwire.store.export import GDELT_COLUMNS
+
+    col = {name: i for i, name in enumerate(GDELT_COLUMNS)}
+    rows = [line.split("\t") for line in out.read_text().splitlines()]
+    counts = sorted((int(r[col["NumMentions"]]), int(r[col["NumSources"]]), int(r[col["NumArticles"]]))
+                    for r in rows)
+    assert counts == [(1, 1, 1), (3, 3, 3), (3, 3, 3), (3, 3, 3)]

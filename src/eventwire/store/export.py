@@ -73,9 +73,11 @@ def export(db: str, fmt: str, output: str, f: EventFilter = EventFilter(), claim
         con.close()
 
 
-def _rows(con, f: EventFilter):
+def _rows(con, f: EventFilter, with_article: bool = False):
     where, params = f.where()
     sql = _ROWS.format(where=where)
+    if with_article:
+        sql = sql.replace("a.ingested_at\n", "a.ingested_at, e.article_id\n", 1)
     if f.limit:
         sql += f" LIMIT {int(f.limit)}"
     cur = con.execute(sql, params)
@@ -164,7 +166,8 @@ def _gdelt_geo(loc) -> list:
             loc.geonameid if loc.geonameid is not None else ""]
 
 
-def gdelt_row(e, day: dt.date | None, url: str | None, added: dt.datetime | None) -> list:
+def gdelt_row(e, day: dt.date | None, url: str | None, added: dt.datetime | None,
+              counts: tuple[int, int, int] = (1, 1, 1)) -> list:
     """One event as the 61 values of a GDELT 2.0 event-table row (empty where eventwire has no value)."""
     if day:
         start = dt.date(day.year, 1, 1)
@@ -175,7 +178,7 @@ def gdelt_row(e, day: dt.date | None, url: str | None, added: dt.datetime | None
         dates = ["", "", "", ""]
     row = [_gdelt_id(e.event_id), *dates, *_gdelt_actor(e.source), *_gdelt_actor(e.target),
            1 if e.sentence <= 1 else 0, e.cameo, e.cameo[:3], e.root, e.quad_class, e.goldstein,
-           1, 1, 1, "",
+           *counts, "",
            *_gdelt_geo(None), *_gdelt_geo(None), *_gdelt_geo(e.location),
            added.strftime("%Y%m%d%H%M%S") if added else "", url or ""]
     assert len(row) == len(GDELT_COLUMNS)
@@ -185,9 +188,19 @@ def gdelt_row(e, day: dt.date | None, url: str | None, added: dt.datetime | None
 def _gdelt(con, out, f: EventFilter, claims: bool) -> int:
     from ..records import Event
 
+    # NumMentions, NumSources, NumArticles: the story event each record belongs to (fusion)
+    stories: dict[tuple[str, str], tuple[int, int, int]] = {}
+    try:
+        for aid, eid, m, s_, a in con.execute(
+                "SELECT article_id, event_id, num_mentions, num_sources, num_articles FROM event_story_counts"
+                ).fetchall():
+            stories[(aid, eid)] = (int(m), int(s_), int(a))
+    except Exception:  # a database ingested before fusion existed: each record counts once
+        stories = {}
     n = 0
-    for rec, day, url, path, _title, _outlet, added in _rows(con, f):
-        row = gdelt_row(Event.from_dict(json.loads(rec)), day, url or path, added)
+    for rec, day, url, path, _title, _outlet, added, aid in _rows(con, f, with_article=True):
+        e = Event.from_dict(json.loads(rec))
+        row = gdelt_row(e, day, url or path, added, stories.get((aid, e.event_id), (1, 1, 1)))
         out.write("\t".join(_clean(v) for v in row) + "\n")
         n += 1
     return n
