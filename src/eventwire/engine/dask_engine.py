@@ -80,7 +80,7 @@ def read_part(path: str) -> Iterator[CodedArticle]:
 
 
 def code_dask(articles: Iterable[Article], settings: Settings | None = None, parts_dir: str | Path = "parts",
-              scheduler: str | None = None, workers: int = 2, chunk_size: int = 8,
+              scheduler: str | None = None, workers: int = 2, chunk_size: int = 16,
               processes: bool = True) -> Iterator[CodedArticle]:
     """Code ``articles`` on a Dask cluster (a LocalCluster of ``workers`` processes when no scheduler)."""
     distributed = _distributed()
@@ -94,6 +94,11 @@ def code_dask(articles: Iterable[Article], settings: Settings | None = None, par
     except OSError as exc:
         raise EventwireError(f"cannot create the parts folder {parts}: {exc.strerror or exc}") from exc
     cluster = None
+    import dask
+
+    # the workers' statistical profiler samples every thread each 10 ms: on a small machine that is
+    # CPU the coding needs (a cluster's own workers keep whatever their configuration says)
+    profile = dask.config.set({"distributed.worker.profile.enabled": False})
     try:
         if scheduler:
             client = distributed.Client(scheduler, timeout="20s")
@@ -104,6 +109,7 @@ def code_dask(articles: Iterable[Article], settings: Settings | None = None, par
     except OSError as exc:
         if cluster is not None:
             cluster.close()
+        profile.__exit__(None, None, None)
         raise EventwireError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from exc
     run = uuid.uuid4().hex[:8]
     try:
@@ -142,3 +148,4 @@ def code_dask(articles: Iterable[Article], settings: Settings | None = None, par
         client.close()
         if cluster is not None:
             cluster.close()
+        profile.__exit__(None, None, None)
