@@ -210,7 +210,7 @@ class Coder:
                 targets = actors_of(child(tok, "dative"))
             if not targets:
                 targets = fallback_targets(tok, obj, code)
-        cert, cue = modality.certainty(tok, obj)
+        cert, cue = modality.certainty(tok, obj if obj is not None else child(tok, "dobj"))
         start, end = clause_span(tok)
         toks = [tok.i] + [c.i for c in tok.children if c.dep_ == "prt"] + ([obj.i] if obj is not None else [])
         if code[:2] in CONTAINING_ROOTS:
