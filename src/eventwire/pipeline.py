@@ -57,7 +57,7 @@ class Pipeline:
         from . import nlp as nlp_mod
         from .actors import ActorStage
         from .claims import ClaimStage
-        from .coding.coder import Coder
+        from .coding.coder import Coder, PlaceTargetStage
         from .coding.triggers import load_triggers
         from .when import WhenStage
         from .where import WhereStage
@@ -70,6 +70,7 @@ class Pipeline:
             Coder(load_triggers(self.settings.trigger_files)),
             WhenStage(),
             WhereStage(self.settings.place_files),
+            PlaceTargetStage(),
         ]
 
     def annotate(self, articles: Iterable[Article]) -> Iterator[tuple[Article, object, Exception | None]]:

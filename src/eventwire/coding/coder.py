@@ -210,6 +210,10 @@ class Coder:
                 targets = actors_of(child(tok, "dative"))
             if not targets:
                 targets = fallback_targets(tok, obj, code)
+        if not sources and is_passive(tok):
+            # "killed in Israeli tank shelling": the means names who did it
+            sources = self._means_owner(tok)
+            how = "means" if sources else how
         cert, cue = modality.certainty(tok, obj if obj is not None else child(tok, "dobj"))
         start, end = clause_span(tok)
         toks = [tok.i] + [c.i for c in tok.children if c.dep_ == "prt"] + ([obj.i] if obj is not None else [])
@@ -225,6 +229,18 @@ class Coder:
         return [EventInfo(tok.i, code, s, t, start, end, cert, cue, trig, sorted(toks),
                           f"verb/{how or 'none'}")
                 for s, t in _pairs(sources, targets, code, True)]
+
+    def _means_owner(self, tok) -> list[ActorMention]:
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "by", "during", "from", "after"):
+                p = pobj_of(prep)
+                if p is None or self.triggers.match(p, "noun") is None:
+                    continue
+                owners = [m for c in p.children if c.dep_ in ("amod", "compound", "poss", "nmod")
+                          for m in actors_of(c) if m.country and not m.guessed]
+                if owners:
+                    return owners
+        return []
 
     # -- nouns ----------------------------------------------------------------
     def noun_events(self, tok) -> list[EventInfo]:
@@ -363,3 +379,29 @@ def attach_claims(doc) -> None:
                                      max(claim.content_end, claim.cue + 1), "asserted", None, None,
                                      [claim.cue, e.head], "claim/accusation", None, st.events.index(e)))
     st.events = _dedupe(st.events + derived)
+
+
+# Violent, coercive and protest events whose text names no target are aimed at the place
+# they happen in: "protesters rallied in Beijing" (CHN), "an air strike near Baghdad" (IRQ).
+PLACE_TARGET_ROOTS = {"14", "15", "18", "19", "20"}
+
+
+class PlaceTargetStage:
+    """Targets from places, for events that have a source but no target.
+
+    reads: doc._.ew.events with their locations (where stage); writes: EventInfo.target.
+    """
+
+    def __call__(self, doc):
+        from ..actors import ActorMention
+
+        for e in doc._.ew.events:
+            loc = e.location
+            if e.target is not None or e.source is None or loc is None or not loc.country \
+                    or e.code[:2] not in PLACE_TARGET_ROOTS or loc.country == e.source.country:
+                continue
+            head = doc[e.head]
+            e.target = ActorMention(head.i, head.i + 1, head.i, loc.country, loc.country, [], loc.country,
+                                    "place", f"the place of the event, {loc.name}")
+            e.rule += "/place target"
+        return doc

@@ -91,6 +91,8 @@ class TriggerDictionary:
         """The entry for ``tok`` that binds the most of its constraints (object, preposition,
         particle, modifier), file order breaking ties, and what it bound."""
         lemma = lemma_exceptions().get(tok.lower_, tok.lemma_.lower())
+        if pos == "noun" and tok.pos_ == "VERB" and not self.candidates(pos, lemma):
+            lemma = tok.lower_  # a gerund used as a noun: "Israeli tank shelling" is listed as 'shelling'
         best, best_key = None, None
         for trig in self.candidates(pos, lemma):
             bound = _satisfies(trig, tok)
