@@ -194,3 +194,13 @@ def test_serve_names_a_missing_database():
 
     r = run_cli("serve", "--db", "/nonexistent/x.duckdb")
     assert r.returncode == 2 and "eventwire ingest" in r.stderr
+
+
+def test_filtered_pages_are_slices_of_one_order(client):
+    whole = client.get("/events", params={"sort": "-goldstein", "limit": 500}).json()
+    pages = [client.get("/events", params={"sort": "-goldstein", "limit": 1, "offset": n}).json()
+             for n in range(whole["total"])]
+    assert [p["events"][0]["event_id"] for p in pages] == [e["event_id"] for e in whole["events"]]
+    assert all(p["total"] == whole["total"] for p in pages)
+    past = client.get("/events", params={"sort": "-goldstein", "offset": whole["total"] + 5}).json()
+    assert past["events"] == [] and past["total"] == whole["total"]

@@ -169,6 +169,7 @@ def create_app(db: str | Path, token: str | None = None):
     local = threading.local()
     counts: dict = {}
     answers = _Answers()  # the store is read-only: an answer, once computed, stays right
+    orderings = queries.Orderings()
 
     def new_cursor():
         cur = con.cursor()
@@ -281,7 +282,7 @@ def create_app(db: str | Path, token: str | None = None):
             return _csv((event_csv_row(e) for e in queries.event_records(cur, flt, sort, limit, offset)),
                         CSV_FIELDS, "events")
         return answers.json(("events", repr(flt), sort, limit, offset),
-                            lambda: queries.events(cursor(), flt, sort, limit, offset, counts))
+                            lambda: queries.events(cursor(), flt, sort, limit, offset, counts, orderings))
 
     @app.get("/events/{event_id:path}", tags=["events"], summary="one event with its article, evidence spans and rule")
     def get_event(event_id: Annotated[str, PathParam(max_length=400, pattern=TEXT)]):

@@ -13,6 +13,10 @@ server starts (``build_cache``): no join per request, and the default order page
 """
 from __future__ import annotations
 
+import threading
+from array import array
+from collections import OrderedDict
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -31,6 +35,9 @@ CACHE_SQL = """CREATE OR REPLACE TABLE memory.main.ev AS
 def build_cache(con) -> None:
     """Build ``memory.main.ev`` from the attached read-only ``store`` (see the module docstring)."""
     con.execute(CACHE_SQL)
+    # pages of a filtered or re-sorted view are looked up by position: an index makes that a
+    # point lookup instead of a scan of every event
+    con.execute("CREATE INDEX IF NOT EXISTS ev_pos ON memory.main.ev(pos)")
 
 EVENT_COLUMNS = {
     "event_id": "e.event_id", "doc_id": "e.doc_id", "article_id": "e.article_id", "day": DAY,
@@ -149,15 +156,56 @@ def count(cur, where: str, params: list[Any], cache: dict | None = None) -> int:
     return n
 
 
-def events(cur, flt: EventFilter, sort: str, limit: int, offset: int, counts: dict | None = None) -> dict[str, Any]:
+ORDERINGS_KEPT = 64
+
+
+class Orderings:
+    """The order of recent selections (positions ``pos`` in sort order), kept per app: the store
+    is read-only, so a selection's order never changes and a page is a slice of it."""
+
+    def __init__(self, kept: int = ORDERINGS_KEPT):
+        self.kept = kept
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, cur, where: str, params: list[Any], sort: str) -> array:
+        key = (where, tuple(params), sort)
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None:
+                self.items.move_to_end(key)
+                return hit
+        got = array("q", (r[0] for r in cur.execute(
+            f"SELECT e.pos FROM {EVENTS_FROM} {where} {order_by(sort)}", params).fetchall()))
+        with self.lock:
+            self.items[key] = got
+            while len(self.items) > self.kept:
+                self.items.popitem(last=False)
+        return got
+
+
+def events(cur, flt: EventFilter, sort: str, limit: int, offset: int, counts: dict | None = None,
+           orderings: Orderings | None = None) -> dict[str, Any]:
     where, params = flt.where()
     cols = ", ".join(f"{sql} AS {name}" for name, sql in EVENT_COLUMNS.items())
     if not where and sort == "-date":  # the default view pages by range on pos
         rows = _rows(cur, f"SELECT {cols} FROM {EVENTS_FROM} WHERE e.pos >= ? ORDER BY e.pos LIMIT ?",
                      [offset, limit])
     else:
-        rows = _rows(cur, f"SELECT {cols} FROM {EVENTS_FROM} {where} {order_by(sort)} LIMIT ? OFFSET ?",
-                     params + [limit, offset])
+        # a filtered or re-sorted view: the order of the whole selection is computed once and kept
+        # (the store is read-only), so every page after the first is a slice and a lookup by pos
+        order = (orderings or Orderings(kept=0)).get(cur, where, params, sort)
+        page = list(order[offset:offset + limit])
+        rows = []
+        if page:
+            marks = ", ".join("?" * len(page))
+            found = {r["_pos"]: r for r in _rows(
+                cur, f"SELECT e.pos AS _pos, {cols} FROM {EVENTS_FROM} WHERE e.pos IN ({marks})", page)}
+            rows = [found[p] for p in page if p in found]
+            for r in rows:
+                del r["_pos"]
+        if counts is not None:
+            counts.setdefault((where, tuple(params)), len(order))
     n = count(cur, where, params, counts)
     out = []
     for r in rows:
