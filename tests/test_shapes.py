@@ -29,3 +29,11 @@ def test_sentence_shapes(pipeline):
     rate = 1 - len(misses) / len(ROWS)
     print(f"sentence shapes: {len(ROWS) - len(misses)}/{len(ROWS)} = {rate:.3f}")
     assert rate >= BASELINES["shapes"], misses
+
+
+def test_editorial_brackets_are_not_reported_events(code):
+    events = code("Russian troops shelled the town of Avdiivka [Ukraine says the town was destroyed by "
+                  "Russian bombing in 2023], officials said.", "2024-02-10")
+    heads = [e.trigger for e in events]
+    assert any("shelled" in t for t in heads)
+    assert not any("destroyed" in t or "bombing" in t for t in heads)

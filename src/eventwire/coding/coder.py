@@ -159,8 +159,12 @@ class Coder:
             # future ("will supply arms") is coded as the act, with certainty intended
             if e.certainty == "intended" and (e.certainty_cue or "").lower() not in FUTURE_AUX:
                 e.code = intent_code(e.code)
-        # an event with no actor at all must at least be placed to say anything ("the attack in Idlib")
-        st.events = _dedupe([e for e in events if e.source or e.target or _anchored(doc, e)])
+        # an event with no actor at all must at least be placed to say anything ("the attack in Idlib");
+        # words in square brackets are the editor's gloss ("Daesh [Islamic State, banned in Russia]"),
+        # not the report
+        inserted = _bracketed(doc)
+        st.events = _dedupe([e for e in events if (e.source or e.target or _anchored(doc, e))
+                             and e.head not in inserted])
         attach_claims(doc)
         return doc
 
@@ -284,6 +288,19 @@ class Coder:
 
 
 ANCHOR_ENTS = ("GPE", "LOC", "FAC", "DATE")
+
+
+def _bracketed(doc) -> set[int]:
+    """Tokens inside square brackets: editorial insertions into the text."""
+    inside, depth = set(), 0
+    for t in doc:
+        if t.text == "[":
+            depth += 1
+        elif t.text == "]":
+            depth = max(0, depth - 1)
+        elif depth:
+            inside.add(t.i)
+    return inside
 
 
 VIOLENT_ROOTS = {"18", "19", "20"}
