@@ -37,3 +37,12 @@ def test_editorial_brackets_are_not_reported_events(code):
     heads = [e.trigger for e in events]
     assert any("shelled" in t for t in heads)
     assert not any("destroyed" in t or "bombing" in t for t in heads)
+
+
+def test_mutual_acts_are_written_both_ways(code):
+    pairs = {(e.source.country, e.target.country) for e in code("Iran held talks with Oman in Muscat.", "2023-05-02")
+             if e.root == "04" and e.source and e.target}
+    assert {("IRN", "OMN"), ("OMN", "IRN")} <= pairs
+    one_way = {(e.source.country, e.target.country) for e in code("Germany accused Russia of sabotage.", "2023-05-02")
+               if e.source and e.target}
+    assert ("RUS", "DEU") not in one_way

@@ -84,6 +84,27 @@ def fallback_targets(tok, obj, code: str) -> list[ActorMention]:
 
 
 @lru_cache(maxsize=1)
+def symmetric_codes() -> tuple[str, ...]:
+    return tuple(r["code"] for r in read_tsv("coding", "symmetric.tsv"))
+
+
+def _with_reverse(events: list[EventInfo]) -> list[EventInfo]:
+    """Mutual acts between two named actors are written in both directions (symmetric.tsv)."""
+    codes = symmetric_codes()
+    out = list(events)
+    have = {(e.head, e.source.head if e.source else None, e.target.head if e.target else None) for e in events}
+    for e in events:
+        if e.source is None or e.target is None or not e.code.startswith(codes):
+            continue
+        if (e.head, e.target.head, e.source.head) in have:
+            continue
+        out.append(EventInfo(e.head, e.code, e.target, e.source, e.start, e.end, e.certainty,
+                             e.certainty_cue, e.trigger, list(e.tokens), e.rule + "/mutual"))
+        have.add((e.head, e.target.head, e.source.head))
+    return out
+
+
+@lru_cache(maxsize=1)
 def light_verbs() -> frozenset[str]:
     return frozenset(r["lemma"].lower() for r in read_tsv("coding", "light_verbs.tsv"))
 
@@ -163,8 +184,8 @@ class Coder:
         # words in square brackets are the editor's gloss ("Daesh [Islamic State, banned in Russia]"),
         # not the report
         inserted = _bracketed(doc)
-        st.events = _dedupe([e for e in events if (e.source or e.target or _anchored(doc, e))
-                             and e.head not in inserted])
+        st.events = _dedupe(_with_reverse([e for e in events if (e.source or e.target or _anchored(doc, e))
+                                           and e.head not in inserted]))
         attach_claims(doc)
         return doc
 
@@ -213,7 +234,7 @@ class Coder:
             if not targets:
                 targets = actors_of(child(tok, "dative"))
             if not targets:
-                targets = fallback_targets(tok, obj, code)
+                targets = fallback_targets(tok, obj if obj is not None else d, code)
         if not sources and is_passive(tok):
             # "killed in Israeli tank shelling": the means names who did it
             sources = self._means_owner(tok)
@@ -398,9 +419,10 @@ def attach_claims(doc) -> None:
     st.events = _dedupe(st.events + derived)
 
 
-# Violent, coercive and protest events whose text names no target are aimed at the place
-# they happen in: "protesters rallied in Beijing" (CHN), "an air strike near Baghdad" (IRQ).
-PLACE_TARGET_ROOTS = {"14", "15", "18", "19", "20"}
+# Violent, coercive, protest and investigative events whose text names no target are aimed at
+# the place they happen in: "protesters rallied in Beijing" (CHN), "an air strike near Baghdad"
+# (IRQ), "inspectors examined the refineries in Iran" (IRN).
+PLACE_TARGET_ROOTS = {"09", "14", "15", "18", "19", "20"}
 
 
 class PlaceTargetStage:
