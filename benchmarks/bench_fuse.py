@@ -31,7 +31,7 @@ def dev_scores(tmp: Path) -> dict:
     """Pairwise scores of the stored story events on the fusion dev set (see tests/test_fuse_dev.py)."""
     import json
 
-    from eventwire.fuse import families, pairwise_scores
+    from eventwire.fuse import score_stored
     from eventwire.store.db import open_db
     from eventwire.store.ingest import ingest
 
@@ -40,18 +40,10 @@ def dev_scores(tmp: Path) -> dict:
     ingest([str(dev)], str(db), progress=False, quiet_errors=True)
     groups = {json.loads(line)["id"]: json.loads(line)["group"] for line in dev.open(encoding="utf-8")}
     con = open_db(db, read_only=True)
-    rows = con.execute("SELECT mention_id, story_id, article_id, doc_id, root FROM mentions").fetchall()
-    con.close()
-    info = {r[0]: r for r in rows}
-    fam = families()
-
-    def gold(a: str, b: str):
-        ra, rb = info[a], info[b]
-        if ra[2] == rb[2]:
-            return None
-        return groups[ra[3]] == groups[rb[3]] and fam[ra[4]][0] == fam[rb[4]][0]
-
-    return pairwise_scores({r[0]: r[1] for r in rows}, gold, sorted(info))
+    try:
+        return score_stored(con, groups)
+    finally:
+        con.close()
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import json
 import pytest
 from conftest import ROOT
 
-from eventwire.fuse import families, pairwise_scores
+from eventwire.fuse import score_stored
 from eventwire.records import Article
 from eventwire.store.db import StoredArticle, article_id, open_db, write_articles
 from eventwire.store.stories import update_stories_many
@@ -68,17 +68,7 @@ def test_incremental_ingest_gives_the_same_story_events(coded):
 def test_pairwise_scores_on_the_dev_set(coded):
     groups, results = coded
     con = _ingest(results, [results])
-    rows = con.execute("SELECT mention_id, story_id, article_id, doc_id, root FROM mentions").fetchall()
-    info = {r[0]: r for r in rows}
-    fam = families()
-
-    def gold(a: str, b: str):
-        ra, rb = info[a], info[b]
-        if ra[2] == rb[2]:
-            return None
-        return groups[ra[3]] == groups[rb[3]] and fam[ra[4]][0] == fam[rb[4]][0]
-
-    s = pairwise_scores({r[0]: r[1] for r in rows}, gold, sorted(info))
+    s = score_stored(con, groups)
     print(f"fusion dev: precision {s['precision']:.3f} recall {s['recall']:.3f} f1 {s['f1']:.3f} "
           f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
     assert s["tp"] > 0

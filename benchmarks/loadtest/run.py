@@ -15,6 +15,7 @@ writes benchmarks/results/loadtest.json. Exits 1 when any request failed.
 from __future__ import annotations
 
 import argparse
+from contextlib import contextmanager
 import json
 import os
 import re
@@ -59,6 +60,29 @@ end
 """
 
 
+@contextmanager
+def serving(db: Path, workers: int = 1):
+    """Run `eventwire serve` on a free loopback port until the block ends; yields its base URL."""
+    port = _free_port()
+    server = subprocess.Popen([str(BIN / "eventwire"), "serve", "--db", str(db), "--port", str(port),
+                               "--workers", str(workers)], stdout=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/health", timeout=1).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -94,6 +118,23 @@ def ensure_db(db: Path) -> None:
     subprocess.run([sys.executable, str(Path(__file__).with_name("build_db.py")), str(samples), str(db)], check=True)
 
 
+def _measure(args, wrk: str) -> tuple[int, dict]:
+    """Serve the database and run wrk on every scenario: (number of events, results by scenario)."""
+    results = {}
+    with serving(args.db, args.workers) as base, tempfile.TemporaryDirectory() as tmp:
+        n_events = json.loads(urllib.request.urlopen(base + "/stats", timeout=30).read())["events"]
+        for name, paths in SCENARIOS.items():
+            script = Path(tmp) / "s.lua"
+            script.write_text(LUA % ", ".join(json.dumps(p) for p in paths))
+            for p in paths[:40]:  # warm up (at most 40 queries: the distinct-pages run stays cold)
+                urllib.request.urlopen(base + p, timeout=60).read()
+            out = subprocess.run([wrk, "-t2", f"-c{args.clients}", f"-d{args.seconds}s", "--latency",
+                                  "--timeout", "10s", "-s", str(script), base], capture_output=True, text=True,
+                                 check=True).stdout
+            results[name] = parse_wrk(out)
+    return n_events, results
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", type=Path, default=RESULTS / "loadtest.duckdb")
@@ -106,36 +147,11 @@ def main(argv: list[str] | None = None) -> int:
         print("needs wrk: apt-get install wrk", file=sys.stderr)
         return 2
     ensure_db(args.db)
-    port = _free_port()
-    server = subprocess.Popen([str(BIN / "eventwire"), "serve", "--db", str(args.db), "--port", str(port),
-                               "--workers", str(args.workers)], stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/health", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    print("the server did not start", file=sys.stderr)
-                    return 2
-                time.sleep(0.2)
-        n_events = json.loads(urllib.request.urlopen(base + "/stats", timeout=30).read())["events"]
-        results = {}
-        with tempfile.TemporaryDirectory() as tmp:
-            for name, paths in SCENARIOS.items():
-                script = Path(tmp) / "s.lua"
-                script.write_text(LUA % ", ".join(json.dumps(p) for p in paths))
-                for p in paths[:40]:  # warm up (at most 40 queries: the distinct-pages run stays cold)
-                    urllib.request.urlopen(base + p, timeout=60).read()
-                out = subprocess.run([wrk, "-t2", f"-c{args.clients}", f"-d{args.seconds}s", "--latency",
-                                      "--timeout", "10s", "-s", str(script), base], capture_output=True, text=True,
-                                     check=True).stdout
-                results[name] = parse_wrk(out)
-    finally:
-        server.terminate()
-        server.wait(20)
+        n_events, results = _measure(args, wrk)
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     base_rps = results["health (baseline)"]["requests_per_s"]
     print(f"{n_events} events, {args.clients} clients, {args.workers} server workers, {args.seconds}s each, "
           f"{os.cpu_count()} CPUs (client and server on this machine)")

@@ -9,11 +9,8 @@ check (needs ``pip install 'eventwire[loadtest]'``). Exits with schemathesis's s
 from __future__ import annotations
 
 import argparse
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
@@ -25,29 +22,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--db", type=Path, default=RESULTS / "loadtest.duckdb")
     ap.add_argument("--examples", type=int, default=100)
     args = ap.parse_args(argv)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([str(BIN / "eventwire"), "serve", "--db", str(args.db), "--port", str(port)],
-                              stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/health", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    print("the server did not start", file=sys.stderr)
-                    return 2
-                time.sleep(0.2)
-        return subprocess.run([str(BIN / "schemathesis"), "run", base + "/openapi.json", "--checks",
-                               "not_a_server_error", "--max-examples", str(args.examples)]).returncode
-    finally:
-        server.terminate()
-        server.wait(20)
+    from run import serving  # this folder's load test starts the server the same way
 
+    try:
+        with serving(args.db) as base:
+            return subprocess.run([str(BIN / "schemathesis"), "run", base + "/openapi.json", "--checks",
+                                   "not_a_server_error", "--max-examples", str(args.examples)]).returncode
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -377,7 +377,6 @@ class _DocClaims:
     # ------------------------------------------------------------ speakers
     def speaker(self, tok) -> tuple[list[ActorMention], int | None, int | None, int]:
         """The speaker of cue ``tok``: (actors, span start, span end, cue start)."""
-        doc = tok.doc
         verb = tok
         for _ in range(4):
             subj = child(verb, "nsubj", "nsubjpass", "expl")

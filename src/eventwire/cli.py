@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 from .config import CERTAINTIES, Settings
 from .errors import EventwireError

@@ -609,3 +609,23 @@ def pairwise_scores(pred: dict[str, str], gold_same, items: Sequence[str]) -> di
     rec = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     return {"precision": prec, "recall": rec, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+
+
+def score_stored(con, groups: dict[str, str]) -> dict[str, float]:
+    """Pairwise scores of the story events stored in ``con`` against gold article groups.
+
+    ``groups`` maps doc_id -> gold group. Two mentions from different articles are the same
+    event when their articles share a group and their roots share a family (families.tsv);
+    pairs within one article are not counted.
+    """
+    rows = con.execute("SELECT mention_id, story_id, article_id, doc_id, root FROM mentions").fetchall()
+    info = {r[0]: r for r in rows}
+    fam = families()
+
+    def gold(a: str, b: str):
+        ra, rb = info[a], info[b]
+        if ra[2] == rb[2]:
+            return None
+        return groups[ra[3]] == groups[rb[3]] and fam[ra[4]][0] == fam[rb[4]][0]
+
+    return pairwise_scores({r[0]: r[1] for r in rows}, gold, sorted(info))

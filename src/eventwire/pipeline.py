@@ -75,7 +75,6 @@ class Pipeline:
 
     def annotate(self, articles: Iterable[Article]) -> Iterator[tuple[Article, object, Exception | None]]:
         """Parse and run every stage; yields (article, doc or None, error or None)."""
-        from .nlp import state
 
         pending: list[Article] = []
         for art in articles:

@@ -69,10 +69,6 @@ def make_code(base: str | None, sectors: list[str]) -> str | None:
     return code
 
 
-def country_of_code(code: str | None) -> str | None:
-    return code[:3] if code else None
-
-
 @dataclass
 class KnowledgeBase:
     entries: list[Entry] = field(default_factory=list)
