@@ -319,6 +319,10 @@ class _DocResolution:
                 return None
             return self.known(hit, tok, depth)
         sector = self.sector_of(tok)
+        if sector is not None and tok.dep_ == "compound" and tok.head.i > tok.i and depth == 0:
+            named = self.mention(tok.head, depth + 1)
+            if named is not None and named.kind == "person" and named.start <= tok.i + 1:
+                return None   # "President Michel Suleiman": the title is part of the person's mention
         if tok.pos_ == "PROPN" and tok.text in self.local_names:
             local = self.local_names[tok.text]
             return _copy(local, tok.i, tok.i + 1, tok.i, local.kind, f"earlier mention of {local.entity}")
@@ -526,9 +530,17 @@ class _DocResolution:
             return None
         kinds = set(kind.split("|"))
         first = min(c.i for c in det + [tok])
+        named = self.hit_at.get(tok.i + 1)
+        if named is not None and tok.i + 1 < len(self.doc):
+            # "the militant group al-Shabab": the name that follows is the one meant
+            m = self.mention(self.doc[self.span_head(named.start, named.end)], 1)
+            if m is not None and m.kind in kinds:
+                return _copy(m, first, named.end, tok.i, m.kind, f"'{tok.text}' named {m.entity}")
         for m in reversed(self.mentions):
             if m.start >= tok.i or m.kind == "pronoun" and "country" not in kinds:
                 continue
+            if m.start >= tok.left_edge.i:
+                continue   # "the Al Qaeda-linked group": a name in its own modifiers is another one
             if m.kind in kinds:
                 return ActorMention(first, tok.i + 1, tok.i, m.code, m.country, list(m.sectors),
                                     m.entity, "pronoun", f"'{tok.text}' for {m.entity}")
@@ -539,11 +551,13 @@ class _DocResolution:
         return None
 
     def run(self) -> tuple[list[ActorMention], dict[int, int]]:
+        seen: dict[tuple[int, int, int], list[ActorMention]] = {}  # by span: 'in self.mentions' is quadratic
         for tok in self.doc:
             if tok.pos_ in ("PUNCT", "VERB", "AUX", "ADP", "CCONJ", "SCONJ", "NUM", "PART"):
                 continue
             m = self.mention(tok)
-            if m is not None and m not in self.mentions:
+            if m is not None and m not in seen.setdefault((m.start, m.end, m.head), []):
+                seen[(m.start, m.end, m.head)].append(m)
                 self.mentions.append(m)
         if self.conjuncts:
             heads = {c.head for c in self.conjuncts}

@@ -46,6 +46,7 @@ class EventInfo:
     rule: str = ""
     claim: int | None = None        # index into doc._.ew.claims
     derived_from: int | None = None
+    intent_act: bool = False        # the certainty cue states the source's intention ("vowed to")
     date: object = None             # records.DateValue (when stage)
     location: object = None         # records.Location (where stage)
 
@@ -104,6 +105,24 @@ def _with_reverse(events: list[EventInfo]) -> list[EventInfo]:
     return out
 
 
+@dataclass(frozen=True)
+class Converse:
+    lemmas: frozenset[str]
+    objects: frozenset[str]
+    modifiers: frozenset[str]
+    code: str
+    example: str
+
+
+@lru_cache(maxsize=1)
+def converse_entries() -> tuple[Converse, ...]:
+    """converse.tsv: verbs whose subject undergoes the act of the 'from' actor ("received arms from")."""
+    rows = [Converse(frozenset(r["lemma"].lower().split("|")), frozenset(r["object"].lower().split("|")),
+                     frozenset(x for x in r.get("modifier", "").lower().split("|") if x), r["code"],
+                     r.get("example", "")) for r in read_tsv("coding", "converse.tsv")]
+    return tuple(sorted(rows, key=lambda c: not c.modifiers))   # entries with a modifier first
+
+
 @lru_cache(maxsize=1)
 def light_verbs() -> frozenset[str]:
     return frozenset(r["lemma"].lower() for r in read_tsv("coding", "light_verbs.tsv"))
@@ -159,7 +178,7 @@ class Coder:
         for tok in doc:
             if (tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB") and tok.pos_ != "NOUN")) \
                     and tok.i not in consumed:
-                events += self.verb_events(tok, consumed)
+                events += self.converse_events(tok, consumed) or self.verb_events(tok, consumed)
         verb_heads = {e.head for e in events}
         for tok in doc:
             if tok.i in consumed or tok.dep_ == "compound":
@@ -171,14 +190,15 @@ class Coder:
             if nominal:
                 events += self.noun_events(tok)
         _corefer_event_nouns(doc, events)
-        # "pledged to expel": the pledged act is the event (certainty intended), not a bare 030
+        # "pledged to expel", "agreed to lift sanctions": the pledged act is the event (coded 03x
+        # below from its own code), not the pledge verb's general 03 code as well
         heads = {e.head for e in events}
-        events = [e for e in events if not (e.code == "030" and any(
+        events = [e for e in events if not (e.code[:2] == "03" and any(
             c.dep_ in ("xcomp", "ccomp") and c.i in heads for c in doc[e.head].children))]
         for e in events:
-            # a stated intention ("seeks to talk", "pledged to send aid") is CAMEO's 03x; a plain
-            # future ("will supply arms") is coded as the act, with certainty intended
-            if e.certainty == "intended" and (e.certainty_cue or "").lower() not in FUTURE_AUX:
+            # a stated intention ("seeks to talk", "pledged to send aid", "vowed to retaliate") is
+            # CAMEO's 03x or 13x; a plain future ("will supply arms") is coded as the act, intended
+            if e.certainty == "intended" and e.intent_act:
                 e.code = intent_code(e.code)
         # an event with no actor at all must at least be placed to say anything ("the attack in Idlib");
         # words in square brackets are the editor's gloss ("Daesh [Islamic State, banned in Russia]"),
@@ -190,6 +210,37 @@ class Coder:
         return doc
 
     # -- verbs ----------------------------------------------------------------
+    def converse_events(self, tok, consumed: set[int]) -> list[EventInfo]:
+        """"Ukraine received tanks from Germany": Germany -> Ukraine, the object's act (converse.tsv)."""
+        lemma = tok.lemma_.lower()
+        obj = child(tok, "dobj")
+        if obj is None or is_passive(tok):
+            return []
+        words = {c.lemma_.lower() for c in obj.children if c.dep_ in ("amod", "compound", "nmod")}
+        entry = next((c for c in converse_entries() if lemma in c.lemmas and obj.lemma_.lower() in c.objects
+                      and (not c.modifiers or c.modifiers & words)), None)
+        if entry is None:
+            return []
+        doers: list[ActorMention] = []
+        for holder in (tok, obj):
+            for p in holder.children:
+                if p.dep_ in ("prep", "agent") and p.lower_ in ("from", "by") and not doers:
+                    doers = actors_of(pobj_of(p))
+        if not doers:
+            # "won the backing of Poland"
+            doers = next((actors_of(pobj_of(p)) for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
+                          and actors_of(pobj_of(p))), [])
+        undergoers, how = subject_actors(tok)
+        if not undergoers and not doers:
+            return []
+        consumed.update((tok.i, obj.i))
+        cert, cue_tok = modality.certainty_cue(tok, obj)
+        start, end = clause_span(tok)
+        return [EventInfo(tok.i, entry.code, s, t, start, end, cert, cue_tok.text if cue_tok is not None else None,
+                          None, [tok.i, obj.i], f"converse/{how or 'none'}",
+                          intent_act=modality.states_intent(cue_tok))
+                for s, t in _pairs(doers, undergoers, entry.code, False)]
+
     def verb_events(self, tok, consumed: set[int]) -> list[EventInfo]:
         found = self.triggers.match(tok, "verb")
         if found is None:
@@ -225,7 +276,9 @@ class Coder:
             sources, how = (actors_of(child(tok, "agent") and pobj_of(child(tok, "agent"))), "agent")
             targets = actors_of(tok.head)
         elif "prep" in bound:
-            targets = actors_of(pobj_of(bound["prep"]))
+            # "called for sanctions on Russia", "claimed responsibility for the attack on a mall in
+            # Nairobi": when the preposition's object is an event, its target is the target
+            targets = actors_of(pobj_of(bound["prep"])) or _inner_target(pobj_of(bound["prep"]))
         elif is_passive(tok):
             targets = actors_of(child(tok, "nsubjpass"))
         else:
@@ -239,7 +292,8 @@ class Coder:
             # "killed in Israeli tank shelling": the means names who did it
             sources = self._means_owner(tok)
             how = "means" if sources else how
-        cert, cue = modality.certainty(tok, obj if obj is not None else child(tok, "dobj"))
+        cert, cue_tok = modality.certainty_cue(tok, obj if obj is not None else child(tok, "dobj"))
+        cue, intent = (cue_tok.text if cue_tok is not None else None), modality.states_intent(cue_tok)
         start, end = clause_span(tok)
         toks = [tok.i] + [c.i for c in tok.children if c.dep_ == "prt"] + ([obj.i] if obj is not None else [])
         if code[:2] in CONTAINING_ROOTS:
@@ -252,7 +306,7 @@ class Coder:
                             or next((actors_of(pobj_of(p)) for p in c.children
                                      if p.dep_ == "prep" and actors_of(pobj_of(p))), [])
         return [EventInfo(tok.i, code, s, t, start, end, cert, cue, trig, sorted(toks),
-                          f"verb/{how or 'none'}")
+                          f"verb/{how or 'none'}", intent_act=intent)
                 for s, t in _pairs(sources, targets, code, True)]
 
     def _means_owner(self, tok) -> list[ActorMention]:
@@ -301,14 +355,46 @@ class Coder:
         if not sources and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in light_verbs():
             sources, how = subject_actors(tok.head)
             how = "light verb/" + how
-        cert, cue = modality.certainty(tok)
+        if not sources and trig.code[:2] in PARTICIPANT_ROOTS and tok.dep_ == "pobj" \
+                and tok.head.lower_ in SETTING_PREPS and tok.head.head.pos_ in ("VERB", "AUX"):
+            # "spoke to reporters during a visit to Beirut": the clause's subject made the visit
+            sources, how = subject_actors(tok.head.head)
+            how = "setting/" + how
+        cert, cue_tok = modality.certainty_cue(tok)
+        cue, intent = (cue_tok.text if cue_tok is not None else None), modality.states_intent(cue_tok)
         start, end = clause_span(tok)
         # place and time words outside the noun phrase still belong to the clause ("attack in Idlib")
-        return [EventInfo(tok.i, trig.code, s, t, start, end, cert, cue, trig, [tok.i], how)
+        return [EventInfo(tok.i, trig.code, s, t, start, end, cert, cue, trig, [tok.i], how, intent_act=intent)
                 for s, t in _pairs(sources, targets, trig.code, True)]
 
 
+def _inner_target(tok, depth: int = 3) -> list[ActorMention]:
+    """The first actor named inside a noun phrase's prepositions and participles, nearest first:
+    "sanctions on Russia", "the attack targeting shoppers at a mall in Kenya's capital"."""
+    if tok is None:
+        return []
+    level = [tok]
+    for _ in range(depth):
+        nxt = []
+        for t in level:
+            for c in t.children:
+                if c.dep_ in ("prep", "acl"):
+                    for g in c.children:
+                        if g.dep_ in ("pobj", "dobj", "prep"):
+                            found = actors_of(g) if g.dep_ != "prep" else []
+                            if found:
+                                return found
+                            nxt.append(g)
+                    nxt.append(c) if c.dep_ == "acl" else None
+        level = nxt
+    return []
+
+
 ANCHOR_ENTS = ("GPE", "LOC", "FAC", "DATE")
+# A meeting or visit named as the setting of a clause ("during a visit to Beirut", "at talks with
+# Iran") has the clause's subject among its participants; an attack named so does not ("died in an attack").
+PARTICIPANT_ROOTS = {"03", "04", "05"}
+SETTING_PREPS = {"during", "on", "at", "after", "before", "ahead", "while"}
 
 
 def _bracketed(doc) -> set[int]:
@@ -389,9 +475,10 @@ def attach_claims(doc) -> None:
     """Attribute events inside claims to their speakers; code accusations the claims make."""
     st = doc._.ew
     derived: list[EventInfo] = []
-    # the act of saying is the claim record's; a statement event on its cue would only repeat it
+    # the act of saying is the claim record's; a bare statement event (010) on its cue would only
+    # repeat it, while "admitted", "claimed responsibility" or "expressed optimism" say more
     cues = {c.cue for c in st.claims}
-    st.events = [e for e in st.events if not (e.code[:2] == "01" and e.head in cues)]
+    st.events = [e for e in st.events if not (e.code == "010" and e.head in cues)]
     for e in st.events:
         for ci, claim in enumerate(st.claims):
             if claim.content_start <= e.head < claim.content_end and e.head != claim.cue:
@@ -400,29 +487,61 @@ def attach_claims(doc) -> None:
                     e.certainty = "claimed"
                     e.certainty_cue = doc[claim.cue].text
                 break
-    for e in st.events:
-        if e.claim is None or e.code[:2] not in ACCUSABLE_ROOTS or e.source is None:
+    for n, e in enumerate(st.events):
+        if e.claim is None or e.source is None:
             continue
         claim = st.claims[e.claim]
-        if claim.kind in ("deny", "promise") or claim.rule == "quote" or \
-                e.certainty in ("negated", "denied", "hypothetical", "intended"):
-            continue
         speakers = [m for m in claim.speakers or [] if m.country] or subject_actors(doc[claim.cue])[0]
+        own = [m for m in speakers if _same_actor(m, e.source) or _same_side(m, e.source)]
+        if e.certainty == "intended" and own and not e.intent_act:
+            # "Interpol said it will send a team": an actor announcing its own act states an intention
+            e.code = intent_code(e.code)
+            e.intent_act = True
+            continue
+        if e.code[:2] not in ACCUSABLE_ROOTS or claim.kind in ("deny", "promise") or claim.rule == "quote" \
+                or e.certainty in ("negated", "denied", "hypothetical", "intended"):
+            continue
+        start = min(claim.cue, claim.content_start,
+                    claim.speaker_start if claim.speaker_start is not None else claim.cue)
+        end = max(claim.content_end, claim.cue + 1)
+        for speaker in own:
+            # "the group said it carried out the bombing": a claim of responsibility (015)
+            derived.append(EventInfo(claim.cue, "015", speaker, e.target, start, end, "asserted", None, None,
+                                     [claim.cue, e.head], "claim/responsibility", None, n))
         for speaker in speakers:
-            if speaker.country == e.source.country or speaker.guessed or e.source.guessed \
+            if speaker in own or speaker.guessed or e.source.guessed \
                     or not speaker.country:
                 continue
-            start = min(claim.cue, claim.content_start, claim.speaker_start if claim.speaker_start is not None else claim.cue)
-            derived.append(EventInfo(claim.cue, "112", speaker, e.source, start,
-                                     max(claim.content_end, claim.cue + 1), "asserted", None, None,
-                                     [claim.cue, e.head], "claim/accusation", None, st.events.index(e)))
+            derived.append(EventInfo(claim.cue, "112", speaker, e.source, start, end, "asserted", None, None,
+                                     [claim.cue, e.head], "claim/accusation", None, n))
     st.events = _dedupe(st.events + derived)
+
+
+# Sectors that speak for the state: an accusation between two of them in one country is not coded
+# (a ministry reporting its own army's strikes), while an NGO or the opposition accusing them is.
+STATE_SECTORS = {"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "UAF"}
+
+
+def _same_actor(a: ActorMention, b: ActorMention) -> bool:
+    return a.head == b.head or (a.code == b.code and a.entity == b.entity)
+
+
+def _speaks_for_state(m: ActorMention) -> bool:
+    sectors = set(m.sectors or [])
+    if sectors:
+        return bool(sectors & STATE_SECTORS)
+    return not m.code.startswith(("NGO", "MNC", "IGO"))  # a country, its capital or its people
+
+
+def _same_side(a: ActorMention, b: ActorMention) -> bool:
+    return a.country == b.country and (a.code == b.code or (_speaks_for_state(a) and _speaks_for_state(b)))
 
 
 # Violent, coercive, protest and investigative events whose text names no target are aimed at
 # the place they happen in: "protesters rallied in Beijing" (CHN), "an air strike near Baghdad"
-# (IRQ), "inspectors examined the refineries in Iran" (IRN).
-PLACE_TARGET_ROOTS = {"09", "14", "15", "18", "19", "20"}
+# (IRQ), "inspectors examined the refineries in Iran" (IRN); so is a claim of responsibility for
+# such an event ("claimed the bombing at a mall in Nairobi").
+PLACE_TARGET_CODES = ("015", "09", "14", "15", "18", "19", "20")
 
 
 class PlaceTargetStage:
@@ -437,10 +556,15 @@ class PlaceTargetStage:
         for e in doc._.ew.events:
             loc = e.location
             if e.target is not None or e.source is None or loc is None or not loc.country \
-                    or e.code[:2] not in PLACE_TARGET_ROOTS or loc.country == e.source.country:
+                    or not e.code.startswith(PLACE_TARGET_CODES) or loc.country == e.source.country:
                 continue
             head = doc[e.head]
             e.target = ActorMention(head.i, head.i + 1, head.i, loc.country, loc.country, [], loc.country,
                                     "place", f"the place of the event, {loc.name}")
             e.rule += "/place target"
+        events = doc._.ew.events
+        for e in events:
+            # a claim of responsibility is aimed where the claimed act was
+            if e.rule == "claim/responsibility" and e.target is None and e.derived_from is not None:
+                e.target = events[e.derived_from].target
         return doc

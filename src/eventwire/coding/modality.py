@@ -7,8 +7,12 @@ later, from the claims an event sits in.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from ..data_files import read_tsv
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # The strongest reading wins when several cues apply.
 PRIORITY = ("negated", "denied", "hypothetical", "intended", "alleged", "claimed", "asserted")
@@ -25,6 +29,17 @@ def lexicon() -> dict[tuple[str, str], str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def intent_acts() -> frozenset[str]:
+    """Governors that state their subject's intention ("vowed to", "plans to"): act 'intent'."""
+    return frozenset(r["term"].lower() for r in read_tsv("coding", "modality.tsv") if r.get("act") == "intent")
+
+
+def states_intent(cue) -> bool:
+    """Is ``cue`` (a token) a governor that states an intention rather than a plain future?"""
+    return cue is not None and (cue.lemma_.lower() in intent_acts() or cue.lower_ in intent_acts())
+
+
 def _lookup(word: str, *scopes: str) -> str | None:
     lex = lexicon()
     for scope in scopes + ("any",):
@@ -39,32 +54,32 @@ def strongest(values) -> str:
     return min(vals, key=lambda v: RANK.get(v, 99)) if vals else "asserted"
 
 
-def _local(tok) -> list[tuple[str, str]]:
+def _local(tok) -> list[tuple[str, Token]]:
     """Cues on the word itself: negation, hedging modifiers, modal auxiliaries, 'if'."""
     found = []
     for c in tok.children:
         lower = c.lower_
         lemma = c.lemma_.lower()
         if c.dep_ == "neg":
-            found.append(("negated", c.text))
+            found.append(("negated", c))
         elif c.dep_ == "det" and lower in ("no",):
-            found.append(("negated", c.text))
+            found.append(("negated", c))
         elif c.dep_ in ("amod", "compound"):
             v = _lookup(lower, "modifier") or _lookup(lemma, "modifier")
             if v:
-                found.append((v, c.text))
+                found.append((v, c))
         elif c.dep_ == "advmod":
             v = _lookup(lower, "adverb") or _lookup(lemma, "adverb")
             if v:
-                found.append((v, c.text))
+                found.append((v, c))
         elif c.dep_ == "aux":
             v = _lookup(lower, "aux") or _lookup(lemma, "aux")
             if v:
-                found.append((v, c.text))
+                found.append((v, c))
         elif c.dep_ == "mark":
             v = _lookup(lower, "mark")
             if v:
-                found.append((v, c.text))
+                found.append((v, c))
     return found
 
 
@@ -85,10 +100,16 @@ def _reported(tok) -> bool:
 
 def certainty(tok, obj=None) -> tuple[str, str | None]:
     """The certainty of the event triggered at ``tok`` (with its object ``obj``) and its cue word."""
+    value, cue = certainty_cue(tok, obj)
+    return value, cue.text if cue is not None else None
+
+
+def certainty_cue(tok, obj=None) -> tuple[str, Token | None]:
+    """The certainty of the event at ``tok`` and the cue token that gave it (None when asserted)."""
     found = _local(tok)
-    if any(v == "hypothetical" and c.lower() == "would" for v, c in found) and _reported(tok):
+    if any(v == "hypothetical" and c.lower_ == "would" for v, c in found) and _reported(tok):
         # "said Putin would meet Xi": in reported speech 'would' is the future of the past
-        found = [("intended", c) if c.lower() == "would" else (v, c) for v, c in found]
+        found = [("intended", c) if c.lower_ == "would" else (v, c) for v, c in found]
     if obj is not None:
         found += [f for f in _local(obj) if f[0] in ("alleged", "negated")]
     # climb through the words that govern the event: "seeks to talk", "prevented the intervention"
@@ -101,7 +122,7 @@ def certainty(tok, obj=None) -> tuple[str, str | None]:
         if g.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
             v = _lookup(g.lemma_.lower(), "governor") or _lookup(g.lower_, "governor")
             if v and g.pos_ != "NOUN" or (v and g.pos_ == "NOUN" and dep in ("prep", "pobj")):
-                found.append((v, g.text))
+                found.append((v, g))
             if g.pos_ in ("VERB", "AUX"):
                 found += [f for f in _local(g) if f[0] in ("negated", "hypothetical", "intended")]
         if dep == "ccomp":
