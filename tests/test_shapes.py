@@ -46,3 +46,48 @@ def test_mutual_acts_are_written_both_ways(code):
     one_way = {(e.source.country, e.target.country) for e in code("Germany accused Russia of sabotage.", "2023-05-02")
                if e.source and e.target}
     assert ("RUS", "DEU") not in one_way
+
+
+def _examples(name: str) -> list[dict]:
+    from eventwire.data_files import read_tsv
+
+    return [r for r in read_tsv("coding", name) if r.get("example")]
+
+
+def test_converse_examples_code_the_doer_as_source(code):
+    rows = _examples("converse.tsv")
+    assert len(rows) >= 10
+    misses = []
+    for r in rows:
+        events = code(r["example"], "2023-03-01")
+        hits = [e for e in events if e.cameo == r["code"] and e.target is not None]
+        if not hits:
+            misses.append((r["example"], [(e.cameo, e.source and e.source.code, e.target and e.target.code)
+                                          for e in events]))
+    assert len(misses) <= len(rows) // 5, misses
+
+
+def test_wish_verbs_are_appeals_to_the_other_actor(code):
+    rows = _examples("wish_verbs.tsv")
+    misses = [r["example"] for r in rows
+              if not any(e.root == "02" and e.source and e.target for e in code(r["example"], "2023-03-01"))]
+    assert len(misses) <= 1, misses
+    # without another actor the verb is only a certainty cue
+    own = code("Germany wants to mediate between Russia and Ukraine.", "2023-03-01")
+    assert not any(e.root == "02" for e in own)
+    assert all(e.certainty == "intended" for e in own)
+
+
+def test_titles_belong_to_the_name_they_precede(code):
+    events = code("Lebanese President Michel Aoun met French President Emmanuel Macron in Paris.", "2019-05-02")
+    countries = {c for e in events for c in ((e.source and e.source.country), (e.target and e.target.country))}
+    assert {"LBN", "FRA"} <= countries
+    assert countries <= {"LBN", "FRA", None}
+
+
+def test_refusals_are_coded_as_rejections(code):
+    events = code("The president said Hungary would not send weapons to Ukraine.", "2023-03-01")
+    rejections = [e for e in events if e.root == "12"]
+    assert rejections and rejections[0].certainty in ("asserted", "claimed")
+    past = code("Hungary did not send weapons to Ukraine.", "2023-03-01")
+    assert past and all(e.root == "07" and e.certainty == "negated" for e in past)

@@ -319,8 +319,9 @@ class _DocResolution:
                 return None
             return self.known(hit, tok, depth)
         sector = self.sector_of(tok)
-        if sector is not None and tok.dep_ == "compound" and tok.head.i > tok.i and depth == 0:
-            named = self.mention(tok.head, depth + 1)
+        if sector is not None and tok.dep_ == "compound" and tok.head.i > tok.i and depth == 0 \
+                and tok.head.pos_ == "PROPN":
+            named = self.mention(tok.head)
             if named is not None and named.kind == "person" and named.start <= tok.i + 1:
                 return None   # "President Michel Suleiman": the title is part of the person's mention
         if tok.pos_ == "PROPN" and tok.text in self.local_names:

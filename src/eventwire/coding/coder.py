@@ -18,7 +18,7 @@ from functools import lru_cache
 from ..actors import ActorMention
 from ..data_files import read_tsv
 from . import modality
-from .roles import actors_of, child, is_passive, pobj_of, subject_actors
+from .roles import actors_of, child, is_passive, pobj_of, reporting_subject, subject_actors
 from .triggers import Trigger, TriggerDictionary
 
 RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
@@ -46,7 +46,7 @@ class EventInfo:
     rule: str = ""
     claim: int | None = None        # index into doc._.ew.claims
     derived_from: int | None = None
-    intent_act: bool = False        # the certainty cue states the source's intention ("vowed to")
+    intent_act: str = ""            # the certainty cue states an 'intent' ("vowed to") or a 'commit' ("pledged to")
     date: object = None             # records.DateValue (when stage)
     location: object = None         # records.Location (where stage)
 
@@ -56,13 +56,36 @@ def intent_codes() -> dict[str, str]:
     return {r["code"]: r["intent_code"] for r in read_tsv("coding", "intent.tsv")}
 
 
-def intent_code(code: str) -> str:
-    """CAMEO's 'express intent to ...' code for an intended cooperative event, else ``code``."""
-    table = intent_codes()
+def intent_code(code: str, act: str = "intent") -> str:
+    """CAMEO's 'express intent to ...' code for a stated intention, or the threat (13x) for a
+    conflictual one; a commitment to others ("pledged to expel") to a conflictual act keeps its code."""
+    found = _by_prefix(intent_codes(), code) or code
+    return code if found.startswith("13") and act != "intent" else found
+
+
+@lru_cache(maxsize=1)
+def refusal_codes() -> dict[str, str]:
+    return {r["code"]: r["refusal_code"] for r in read_tsv("coding", "refusal.tsv")}
+
+
+def _by_prefix(table: dict[str, str], code: str) -> str | None:
     for n in range(len(code), 1, -1):
         if code[:n] in table:
             return table[code[:n]]
-    return code
+    return None
+
+
+def _will_not(tok) -> bool:
+    """'will not', 'would not', 'won't': a negated future on the event verb or a verb governing it."""
+    t = tok
+    for _ in range(3):
+        auxes = {c.lower_ for c in t.children if c.dep_ == "aux"}
+        if auxes & (FUTURE_AUX | {"would"}) and any(c.dep_ == "neg" for c in t.children):
+            return True
+        if t.dep_ not in ("xcomp", "conj") or t.head.i == t.i:
+            return False
+        t = t.head
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -124,6 +147,11 @@ def converse_entries() -> tuple[Converse, ...]:
 
 
 @lru_cache(maxsize=1)
+def wish_verbs() -> dict[str, str]:
+    return {r["lemma"].lower(): r["as"].lower() for r in read_tsv("coding", "wish_verbs.tsv")}
+
+
+@lru_cache(maxsize=1)
 def light_verbs() -> frozenset[str]:
     return frozenset(r["lemma"].lower() for r in read_tsv("coding", "light_verbs.tsv"))
 
@@ -178,7 +206,8 @@ class Coder:
         for tok in doc:
             if (tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB") and tok.pos_ != "NOUN")) \
                     and tok.i not in consumed:
-                events += self.converse_events(tok, consumed) or self.verb_events(tok, consumed)
+                events += self.converse_events(tok, consumed) or self.wish_events(tok, consumed) \
+                    or self.verb_events(tok, consumed)
         verb_heads = {e.head for e in events}
         for tok in doc:
             if tok.i in consumed or tok.dep_ == "compound":
@@ -199,7 +228,11 @@ class Coder:
             # a stated intention ("seeks to talk", "pledged to send aid", "vowed to retaliate") is
             # CAMEO's 03x or 13x; a plain future ("will supply arms") is coded as the act, intended
             if e.certainty == "intended" and e.intent_act:
-                e.code = intent_code(e.code)
+                e.code = intent_code(e.code, e.intent_act)
+            elif e.certainty == "negated" and _will_not(doc[e.head]) and _by_prefix(refusal_codes(), e.code):
+                # "said he would not provide support": the refusal happened (12x)
+                e.code = _by_prefix(refusal_codes(), e.code)
+                e.certainty, e.certainty_cue, e.rule = "asserted", None, e.rule + "/refusal"
         # an event with no actor at all must at least be placed to say anything ("the attack in Idlib");
         # words in square brackets are the editor's gloss ("Daesh [Islamic State, banned in Russia]"),
         # not the report
@@ -240,6 +273,28 @@ class Coder:
                           None, [tok.i, obj.i], f"converse/{how or 'none'}",
                           intent_act=modality.states_intent(cue_tok))
                 for s, t in _pairs(doers, undergoers, entry.code, False)]
+
+    def wish_events(self, tok, consumed: set[int]) -> list[EventInfo]:
+        """"Germany wants Russia to withdraw": an appeal from Germany to Russia (wish_verbs.tsv)."""
+        as_lemma = wish_verbs().get(tok.lemma_.lower())
+        comp = next((c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX")
+                     and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)), None)
+        if as_lemma is None or comp is None:
+            return []
+        addressee = child(comp, "nsubj") or child(tok, "dobj")
+        targets = actors_of(addressee) if addressee is not None and addressee.i < comp.i else []
+        sources, how = subject_actors(tok)
+        if not targets or not sources:
+            return []
+        found = self.triggers.match(tok, "verb", as_lemma)
+        if found is None:
+            return []
+        trig = found[0]
+        consumed.update(t.i for t in comp.subtree)
+        cert, cue_tok = modality.certainty_cue(tok)
+        start, end = clause_span(tok)
+        return [EventInfo(tok.i, trig.code, s, t, start, end, cert, cue_tok.text if cue_tok is not None else None,
+                          trig, [tok.i], f"wish/{how}") for s, t in _pairs(sources, targets, trig.code, False)]
 
     def verb_events(self, tok, consumed: set[int]) -> list[EventInfo]:
         found = self.triggers.match(tok, "verb")
@@ -292,6 +347,19 @@ class Coder:
             # "killed in Israeli tank shelling": the means names who did it
             sources = self._means_owner(tok)
             how = "means" if sources else how
+        if not sources and code[:2] in VIOLENT_ROOTS:
+            # "a rocket was fired at Israel from the Gaza Strip": fire from a place comes from its side
+            aimed = [pobj_of(p) for p in tok.children if p.dep_ == "prep" and p.lower_ in ("at", "on", "into")]
+            sources = next((actors_of(pobj_of(p)) for h in (tok, obj, *aimed) if h is not None
+                            for p in h.children
+                            if p.dep_ == "prep" and p.lower_ == "from" and actors_of(pobj_of(p))), [])
+            how = "from place" if sources else how
+        if not targets:
+            # "Israel said a bomb was fired at it": an object pronoun in reported speech is the speaker
+            pron = next((pobj_of(p) for p in tok.children if p.dep_ == "prep" and p.lower_ in ("at", "on", "against")
+                         and pobj_of(p) is not None and pobj_of(p).lower_ in ("it", "us", "them")), None)
+            if pron is not None:
+                targets = reporting_subject(tok)
         cert, cue_tok = modality.certainty_cue(tok, obj if obj is not None else child(tok, "dobj"))
         cue, intent = (cue_tok.text if cue_tok is not None else None), modality.states_intent(cue_tok)
         start, end = clause_span(tok)
@@ -496,10 +564,10 @@ def attach_claims(doc) -> None:
         if e.certainty == "intended" and own and not e.intent_act:
             # "Interpol said it will send a team": an actor announcing its own act states an intention
             e.code = intent_code(e.code)
-            e.intent_act = True
+            e.intent_act = "intent"
             continue
-        if e.code[:2] not in ACCUSABLE_ROOTS or claim.kind in ("deny", "promise") or claim.rule == "quote" \
-                or e.certainty in ("negated", "denied", "hypothetical", "intended"):
+        if e.code[:2] not in ACCUSABLE_ROOTS | {"17"} or claim.kind in ("deny", "promise") \
+                or claim.rule == "quote" or e.certainty in ("negated", "denied", "hypothetical", "intended"):
             continue
         start = min(claim.cue, claim.content_start,
                     claim.speaker_start if claim.speaker_start is not None else claim.cue)
@@ -508,9 +576,8 @@ def attach_claims(doc) -> None:
             # "the group said it carried out the bombing": a claim of responsibility (015)
             derived.append(EventInfo(claim.cue, "015", speaker, e.target, start, end, "asserted", None, None,
                                      [claim.cue, e.head], "claim/responsibility", None, n))
-        for speaker in speakers:
-            if speaker in own or speaker.guessed or e.source.guessed \
-                    or not speaker.country:
+        for speaker in speakers if e.code[:2] in ACCUSABLE_ROOTS else ():
+            if speaker in own or speaker.guessed or e.source.guessed or not speaker.code:
                 continue
             derived.append(EventInfo(claim.cue, "112", speaker, e.source, start, end, "asserted", None, None,
                                      [claim.cue, e.head], "claim/accusation", None, n))

@@ -30,14 +30,18 @@ def lexicon() -> dict[tuple[str, str], str]:
 
 
 @lru_cache(maxsize=1)
-def intent_acts() -> frozenset[str]:
-    """Governors that state their subject's intention ("vowed to", "plans to"): act 'intent'."""
-    return frozenset(r["term"].lower() for r in read_tsv("coding", "modality.tsv") if r.get("act") == "intent")
+def intent_acts() -> dict[str, str]:
+    """Governors that state their subject's intention ("vowed to": 'intent') or commitment
+    ("pledged to": 'commit'), from the act column of modality.tsv."""
+    return {r["term"].lower(): r["act"] for r in read_tsv("coding", "modality.tsv") if r.get("act")}
 
 
-def states_intent(cue) -> bool:
-    """Is ``cue`` (a token) a governor that states an intention rather than a plain future?"""
-    return cue is not None and (cue.lemma_.lower() in intent_acts() or cue.lower_ in intent_acts())
+def states_intent(cue) -> str:
+    """'intent', 'commit' or '' for a certainty cue token (a plain future states neither)."""
+    if cue is None:
+        return ""
+    acts = intent_acts()
+    return acts.get(cue.lemma_.lower()) or acts.get(cue.lower_) or ""
 
 
 def _lookup(word: str, *scopes: str) -> str | None:

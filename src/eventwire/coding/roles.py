@@ -102,7 +102,7 @@ def pobj_of(prep):
     return child(prep, "pobj", "pcomp")
 
 
-def _reporting_subject(verb) -> list[ActorMention]:
+def reporting_subject(verb) -> list[ActorMention]:
     """The subject actors of the verb whose reported clause contains ``verb``."""
     tok = verb
     for _ in range(3):
@@ -134,7 +134,7 @@ def subject_actors(verb, depth: int = 0) -> tuple[list[ActorMention], str]:
         found = actors_of(subj)
         if subj.lower_ in PERSONAL:
             # "Obama and Putin said they will attack": a pronoun in reported speech is the speaker
-            speaker = _reporting_subject(verb)
+            speaker = reporting_subject(verb)
             if speaker and (not found or len(speaker) > len(found) or subj.lower_ in ("they", "we", "it")):
                 return speaker, "speaker pronoun"
         return found, "subject"

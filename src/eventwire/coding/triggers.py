@@ -87,10 +87,10 @@ class TriggerDictionary:
     def candidates(self, pos: str, lemma: str) -> list[Trigger]:
         return self.by_key.get((pos, lemma), [])
 
-    def match(self, tok, pos: str) -> tuple[Trigger, dict] | None:
-        """The entry for ``tok`` that binds the most of its constraints (object, preposition,
-        particle, modifier), file order breaking ties, and what it bound."""
-        lemma = lemma_exceptions().get(tok.lower_, tok.lemma_.lower())
+    def match(self, tok, pos: str, lemma: str | None = None) -> tuple[Trigger, dict] | None:
+        """The entry for ``tok`` (looked up as ``lemma`` when given) that binds the most of its
+        constraints (object, preposition, particle, modifier), file order breaking ties, and what it bound."""
+        lemma = lemma or lemma_exceptions().get(tok.lower_, tok.lemma_.lower())
         if pos == "noun" and tok.pos_ == "VERB" and not self.candidates(pos, lemma):
             lemma = tok.lower_  # a gerund used as a noun: "Israeli tank shelling" is listed as 'shelling'
         best, best_key = None, None
