@@ -572,7 +572,7 @@ def attach_claims(doc) -> None:
         start = min(claim.cue, claim.content_start,
                     claim.speaker_start if claim.speaker_start is not None else claim.cue)
         end = max(claim.content_end, claim.cue + 1)
-        for speaker in own:
+        for speaker in own if _claims_responsibility(claim, e) else ():
             # "the group said it carried out the bombing": a claim of responsibility (015)
             derived.append(EventInfo(claim.cue, "015", speaker, e.target, start, end, "asserted", None, None,
                                      [claim.cue, e.head], "claim/responsibility", None, n))
@@ -587,6 +587,14 @@ def attach_claims(doc) -> None:
 # Sectors that speak for the state: an accusation between two of them in one country is not coded
 # (a ministry reporting its own army's strikes), while an NGO or the opposition accusing them is.
 STATE_SECTORS = {"GOV", "MIL", "COP", "SPY", "JUD", "LEG", "UAF"}
+
+
+def _claims_responsibility(claim, e: EventInfo) -> bool:
+    """An armed group saying it did a violent act, or anyone claiming or admitting one, takes
+    responsibility for it; a state announcing its own forces' operations only reports them."""
+    if e.code[:2] not in ACCUSABLE_ROOTS and not e.code.startswith("171"):
+        return False
+    return claim.kind in ("allege", "confirm") or not _speaks_for_state(e.source)
 
 
 def _same_actor(a: ActorMention, b: ActorMention) -> bool:
@@ -607,8 +615,9 @@ def _same_side(a: ActorMention, b: ActorMention) -> bool:
 # Violent, coercive, protest and investigative events whose text names no target are aimed at
 # the place they happen in: "protesters rallied in Beijing" (CHN), "an air strike near Baghdad"
 # (IRQ), "inspectors examined the refineries in Iran" (IRN); so is a claim of responsibility for
-# such an event ("claimed the bombing at a mall in Nairobi").
-PLACE_TARGET_CODES = ("015", "09", "14", "15", "18", "19", "20")
+# such an event ("claimed the bombing at a mall in Nairobi"); a visit or a summit abroad is made to
+# the host country ("attended the summit in Johannesburg").
+PLACE_TARGET_CODES = ("015", "042", "044", "09", "14", "15", "18", "19", "20")
 
 
 class PlaceTargetStage:

@@ -146,6 +146,11 @@ def subject_actors(verb, depth: int = 0) -> tuple[list[ActorMention], str]:
             found = actors_of(obj)
             if found:
                 return found, "object control"
+    if verb.dep_ == "xcomp" and head.i != verb.i and is_passive(head) and child(head, "agent") is None:
+        # raising: "Obama is scheduled to attend", "the army is believed to have fired"
+        raised = child(head, "nsubjpass")
+        if raised is not None and actors_of(raised):
+            return actors_of(raised), "raised subject"
     if verb.dep_ in INHERIT_SUBJECT and head.i != verb.i:
         if head.pos_ in ("VERB", "AUX"):
             found, how = subject_actors(head, depth + 1)
