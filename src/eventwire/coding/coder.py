@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..actors import ActorMention
+from ..actors import ActorMention, mention_at
 from ..data_files import read_tsv
 from . import modality
 from .roles import actors_of, child, is_passive, pobj_of, reporting_subject, subject_actors
@@ -108,17 +108,23 @@ def fallback_targets(tok, obj, code: str) -> list[ActorMention]:
 
 
 @lru_cache(maxsize=1)
-def symmetric_codes() -> tuple[str, ...]:
-    return tuple(r["code"] for r in read_tsv("coding", "symmetric.tsv"))
+def symmetric_codes() -> dict[str, frozenset[str]]:
+    return {r["code"]: frozenset(x for x in r.get("except", "").lower().split("|") if x)
+            for r in read_tsv("coding", "symmetric.tsv")}
 
 
-def _with_reverse(events: list[EventInfo]) -> list[EventInfo]:
+def _mutual(e: EventInfo, doc) -> bool:
+    table = symmetric_codes()
+    code = next((c for c in table if e.code.startswith(c)), None)
+    return code is not None and doc[e.head].lemma_.lower() not in table[code]
+
+
+def _with_reverse(events: list[EventInfo], doc) -> list[EventInfo]:
     """Mutual acts between two named actors are written in both directions (symmetric.tsv)."""
-    codes = symmetric_codes()
     out = list(events)
     have = {(e.head, e.source.head if e.source else None, e.target.head if e.target else None) for e in events}
     for e in events:
-        if e.source is None or e.target is None or not e.code.startswith(codes):
+        if e.source is None or e.target is None or not _mutual(e, doc):
             continue
         if (e.head, e.target.head, e.source.head) in have:
             continue
@@ -238,7 +244,7 @@ class Coder:
         # not the report
         inserted = _bracketed(doc)
         st.events = _dedupe(_with_reverse([e for e in events if (e.source or e.target or _anchored(doc, e))
-                                           and e.head not in inserted]))
+                                           and e.head not in inserted], doc))
         attach_claims(doc)
         return doc
 
@@ -338,7 +344,12 @@ class Coder:
             targets = actors_of(child(tok, "nsubjpass"))
         else:
             d = child(tok, "dobj")
-            targets = actors_of(d) if d is not None and (obj is None or d.i != obj.i) else []
+            if d is not None and obj is not None and d.i == obj.i:
+                # "released the jailed mayor": the object word is also who the act is done to
+                own = mention_at(d.doc, d.i)
+                targets = [own] if own is not None and own.kind != "owner" else []
+            else:
+                targets = actors_of(d) if d is not None else []
             if not targets:
                 targets = actors_of(child(tok, "dative"))
             if not targets:
