@@ -352,6 +352,9 @@ class _DocResolution:
         m = self.from_entry(hit, tok.i)
         if m.kind in ("country", "demonym", "capital") and self.not_owner(tok):
             return None
+        if m.kind in ("country", "demonym", "capital") and tok.ent_type_ == "PERSON" and tok.ent_iob_ == "I" \
+                and hit.start > 0 and self.doc[hit.start - 1].ent_type_ == "PERSON":
+            return None   # a surname that is also a place word: "Mark Cuban", "Michael Jordan"
         if m.kind in ("seat", "capital") and m.sectors:
             # "Pakistan's Foreign Office": the seat's sector, the modifier's country
             owner = self.modifier_actor(tok, depth + 1, skip_people=True)

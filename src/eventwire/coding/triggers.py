@@ -105,6 +105,14 @@ class TriggerDictionary:
         return best
 
 
+def _names_actor(tok) -> bool:
+    """Does the word head an actor mention (a person, state, organisation or sector)?"""
+    from ..actors import mention_at
+
+    m = mention_at(tok.doc, tok.i)
+    return m is not None and m.head == tok.i
+
+
 def _objects(tok):
     for c in tok.children:
         if c.dep_ in OBJECT_DEPS:
@@ -167,7 +175,8 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
     if trig.objects:
         for o in _objects(tok):
             if o.lemma_.lower() in trig.objects or o.lower_ in trig.objects or \
-                    (o.ent_type_ and "@" + o.ent_type_.lower() in trig.objects):
+                    (o.ent_type_ and "@" + o.ent_type_.lower() in trig.objects) or \
+                    ("@actor" in trig.objects and _names_actor(o)):
                 obj = o
                 break
         if obj is None:
