@@ -143,6 +143,8 @@ def _is_time(tok) -> bool:
     return tok.ent_type_ in ("DATE", "TIME")
 
 
+# Particles that change a verb's meaning; an entry without a particle does not match a verb with one.
+MEANING_PARTICLES = {"off", "out", "away", "back"}
 ADVERB_PARTICLES = {"down", "back", "up", "off", "out", "over", "away", "in", "on"}
 
 
@@ -165,6 +167,9 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
     """
     bound: dict = {"_score": 0, "_required": 0}
     particle = None
+    if not trig.particle and trig.pos == "verb" and any(
+            c.dep_ == "prt" and c.lower_ in MEANING_PARTICLES for c in tok.children):
+        return None   # "backed out", "backed off": a phrasal verb is not its bare verb
     if trig.particle:
         particle = next((c for c in _particles(tok) if c.lower_ in trig.particle), None)
         if particle is None:
