@@ -279,7 +279,10 @@ class _DocResolution:
         if found:
             m = (direct or found)[-1]
             return m if m.kind in COUNTRY_LIKE else self.country_only(m)
+        own = {t.i for t in tok.subtree}
         for t in self.doc[tok.i + 1:sent.end]:
+            if t.i in own:
+                continue   # "the rebels, who kidnapped two Italians": not the rebels' own country
             hit = self.hit_at.get(t.i)
             if hit is not None and self.span_head(hit.start, hit.end) == t.i:
                 m = self.mention(t, 1)

@@ -590,6 +590,9 @@ def attach_claims(doc) -> None:
         for speaker in speakers if e.code[:2] in ACCUSABLE_ROOTS else ():
             if speaker in own or speaker.guessed or e.source.guessed or not speaker.code:
                 continue
+            if any(x.head == claim.cue and x.code[:2] in ("10", "11", "12", "13") and x.target is not None
+                   and x.target.country == e.source.country for x in st.events):
+                continue   # "Turkey condemned the Israeli raid": the condemnation already says it
             derived.append(EventInfo(claim.cue, "112", speaker, e.source, start, end, "asserted", None, None,
                                      [claim.cue, e.head], "claim/accusation", None, n))
     st.events = _dedupe(st.events + derived)
