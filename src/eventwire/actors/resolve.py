@@ -172,11 +172,14 @@ class _DocResolution:
 
     # -- helpers ------------------------------------------------------------
     def span_head(self, start: int, end: int) -> int:
-        for i in range(start, end):
-            h = self.doc[i].head.i
-            if h < start or h >= end or h == i:
-                return i
-        return end - 1
+        """The token of a name's span that the rest of the sentence attaches to; a noun when the
+        parse leaves more than one ("Saudi-led coalition": 'coalition', not 'led')."""
+        outer = [i for i in range(start, end)
+                 if not start <= self.doc[i].head.i < end or self.doc[i].head.i == i]
+        if not outer:
+            return end - 1
+        nominal = [i for i in outer if self.doc[i].pos_ in ("NOUN", "PROPN", "PRON", "NUM")]
+        return outer[0] if outer[0] in nominal or not nominal else nominal[-1]
 
     def is_state(self, country: str | None) -> bool:
         return bool(country) and country in self.states

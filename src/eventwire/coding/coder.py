@@ -331,6 +331,14 @@ class Coder:
                     and noun[0].modifiers and noun[0].code != code:
                 code = noun[0].code
         sources, how = subject_actors(tok)
+        subj, means_tok = child(tok, "nsubj"), None
+        if subj is not None and code[:2] in VIOLENT_ROOTS and subj.i not in consumed:
+            # "coalition airstrikes killed 20 civilians": the means is the same act, and says how
+            means = self.triggers.match(subj, "noun")
+            if means is not None and means[0].code[:2] in VIOLENT_ROOTS:
+                code = means[0].code
+                consumed.add(subj.i)
+                means_tok = subj.i
         targets: list[ActorMention] = []
         if tok.dep_ == "acl" and tok.tag_ == "VBN":
             # a passive participle on a noun: "Islamic State, banned in Russia" -- the noun is the patient
@@ -374,7 +382,8 @@ class Coder:
         cert, cue_tok = modality.certainty_cue(tok, obj if obj is not None else child(tok, "dobj"))
         cue, intent = (cue_tok.text if cue_tok is not None else None), modality.states_intent(cue_tok)
         start, end = clause_span(tok)
-        toks = [tok.i] + [c.i for c in tok.children if c.dep_ == "prt"] + ([obj.i] if obj is not None else [])
+        toks = [tok.i] + [c.i for c in tok.children if c.dep_ == "prt"] + ([obj.i] if obj is not None else []) \
+            + ([means_tok] if means_tok is not None else [])
         if code[:2] in CONTAINING_ROOTS:
             for c in tok.children:
                 if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
