@@ -91,3 +91,12 @@ def test_refusals_are_coded_as_rejections(code):
     assert rejections and rejections[0].certainty in ("asserted", "claimed")
     past = code("Hungary did not send weapons to Ukraine.", "2023-03-01")
     assert past and all(e.root == "07" and e.certainty == "negated" for e in past)
+
+
+def test_codes_that_depend_on_the_source(code):
+    rows = _examples("by_source.tsv")
+    misses = [(r["example"], [e.cameo for e in code(r["example"], "2023-03-01")]) for r in rows
+              if not any(e.cameo == r["recode"] for e in code(r["example"], "2023-03-01"))]
+    assert len(misses) <= 1, misses
+    civil = code("Thousands of students protested the education law in Santiago.", "2023-03-01")
+    assert any(e.root == "14" for e in civil) and not any(e.cameo == "114" for e in civil)

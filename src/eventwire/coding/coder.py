@@ -153,6 +153,21 @@ def converse_entries() -> tuple[Converse, ...]:
 
 
 @lru_cache(maxsize=1)
+def by_source() -> dict[tuple[str, str], str]:
+    return {(r["code"], r["source"]): r["recode"] for r in read_tsv("coding", "by_source.tsv")}
+
+
+def _recode_by_source(e: EventInfo) -> None:
+    """by_source.tsv: an official protest is a complaint, a state's bombing is military."""
+    if e.source is None or e.source.guessed or not e.source.country:
+        return
+    kind = "state" if _speaks_for_state(e.source) and e.source.country == e.source.code[:3] else "nonstate"
+    new = by_source().get((e.code, kind))
+    if new:
+        e.code, e.rule = new, e.rule + f"/{kind} source"
+
+
+@lru_cache(maxsize=1)
 def wish_verbs() -> dict[str, str]:
     return {r["lemma"].lower(): r["as"].lower() for r in read_tsv("coding", "wish_verbs.tsv")}
 
@@ -231,6 +246,7 @@ class Coder:
         events = [e for e in events if not (e.code[:2] == "03" and any(
             c.dep_ in ("xcomp", "ccomp") and c.i in heads for c in doc[e.head].children))]
         for e in events:
+            _recode_by_source(e)
             # a stated intention ("seeks to talk", "pledged to send aid", "vowed to retaliate") is
             # CAMEO's 03x or 13x; a plain future ("will supply arms") is coded as the act, intended
             if e.certainty == "intended" and e.intent_act:
