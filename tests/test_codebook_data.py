@@ -135,7 +135,7 @@ def test_crosswalk_agrees_with_published(plover):
 
 def test_modality_lexicon():
     header, rows = read_tsv(CODING / "modality.tsv")
-    assert header == ["term", "certainty", "scope", "notes"]
+    assert header == ["term", "certainty", "scope", "notes", "act"]
     assert len(rows) >= 80
     terms = [r["term"] for r in rows]
     assert len(terms) == len(set(terms)), "duplicate modality terms"
@@ -143,6 +143,8 @@ def test_modality_lexicon():
         assert r["certainty"] in CERTAINTIES, r
         assert r["scope"] in MODALITY_SCOPES, r
         assert r["term"] == r["term"].strip().lower() and r["term"], r
+        assert r["act"] in ("", "intent", "commit"), r
+        assert not r["act"] or (r["certainty"] == "intended" and r["scope"] == "governor"), r
 
 
 def test_claim_cues():

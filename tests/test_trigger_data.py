@@ -70,7 +70,7 @@ def test_pos_and_lemma():
     assert not bad, bad[:20]
 
 
-ENTITY_TYPES = {"@gpe", "@loc", "@fac", "@person", "@org", "@norp"}
+ENTITY_TYPES = {"@actor", "@gpe", "@loc", "@fac", "@person", "@org", "@norp"}
 
 
 def test_cells_are_lowercase_words():
