@@ -512,7 +512,10 @@ class _DocResolution:
                 return
 
     def person_antecedent(self, tok) -> ActorMention | None:
+        """The person a he/she refers to: the nearest one that fits, but a sentence-initial pronoun
+        continues the last sentence's subject ("Macron praised Tusk. He also called on ...")."""
         want = PERSON_PRONOUNS.get(tok.lower_)
+        fits = []
         for m in reversed(self.mentions):
             if m.start < tok.i and m.kind in ("person", "pronoun") and m.entity and tok.i - m.start < 120:
                 if m.kind == "pronoun" and m.head == tok.i:
@@ -523,8 +526,16 @@ class _DocResolution:
                 if m.kind == "pronoun" and not any(x.kind == "person" and x.entity == m.entity
                                                    for x in self.mentions):
                     continue
-                return m
-        return None
+                fits.append(m)
+        if not fits:
+            return None
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.sent.start != self.doc[fits[0].start].sent.start:
+            prev = self.doc[fits[0].start].sent
+            subjects = [m for m in fits if prev.start <= m.start < prev.end
+                        and self.doc[m.head].dep_ in ("nsubj", "nsubjpass")]
+            if subjects:
+                return subjects[-1]   # the first subject of that sentence
+        return fits[0]
 
     def anaphor(self, tok) -> ActorMention | None:
         lower = tok.lower_

@@ -177,6 +177,11 @@ def light_verbs() -> frozenset[str]:
     return frozenset(r["lemma"].lower() for r in read_tsv("coding", "light_verbs.tsv"))
 
 
+@lru_cache(maxsize=1)
+def mutual_light_verbs() -> frozenset[str]:
+    return frozenset(r["lemma"].lower() for r in read_tsv("coding", "light_verbs.tsv") if r.get("mutual") == "yes")
+
+
 CLAUSE_BREAKS = {"ccomp", "advcl", "relcl", "parataxis", "punct", "cc", "mark", "csubj"}
 
 
@@ -190,10 +195,10 @@ def clause_span(tok) -> tuple[int, int]:
     return min(idx), max(idx) + 1
 
 
-def _pairs(sources, targets, code: str, reciprocal: bool):
+def _pairs(sources, targets, code: str, reciprocal: bool, mutual: bool = False):
     sources = _unique(sources)
     targets = [t for t in _unique(targets)]
-    if not targets and reciprocal and len(sources) > 1 and code[:2] in RECIPROCAL_ROOTS:
+    if not targets and reciprocal and len(sources) > 1 and (mutual or code[:2] in RECIPROCAL_ROOTS):
         return [(a, b) for a in sources for b in sources if a is not b]
     pairs = []
     for s in sources or [None]:
@@ -238,7 +243,20 @@ class Coder:
                 tok.pos_ == "VERB" and tok.i not in verb_heads and tok.dep_ in NOUN_DEPS
                 and not any(c.dep_ in ("nsubj", "dobj", "aux") for c in tok.children))
             if nominal:
-                events += self.noun_events(tok)
+                found = self.noun_events(tok)
+                gov = tok.head.head if tok.dep_ == "pobj" else tok.head if tok.dep_ == "dobj" else None
+                same = [e for e in events if gov is not None and e.head == gov.i and found
+                        and e.code[:2] == found[0].code[:2]]
+                if same:
+                    # "engaged the peacekeepers in a firefight", "were killed in an air strike by
+                    # government forces": one event; the noun may say who and how
+                    for e in same:
+                        if e.source is None and found[0].source is not None:
+                            e.source, e.rule = found[0].source, e.rule + "/means"
+                        if e.code.endswith("0") and len(found[0].code) >= len(e.code) and e.code != found[0].code:
+                            e.code = found[0].code
+                    continue
+                events += found
         _corefer_event_nouns(doc, events)
         # "pledged to expel", "agreed to lift sanctions": the pledged act is the event (coded 03x
         # below from its own code), not the pledge verb's general 03 code as well
@@ -259,6 +277,9 @@ class Coder:
         # words in square brackets are the editor's gloss ("Daesh [Islamic State, banned in Russia]"),
         # not the report
         inserted = _bracketed(doc)
+        for e in events:
+            if e.source is None and e.target is not None and e.target.guessed and doc[e.head].pos_ == "NOUN":
+                e.target = None   # "the combat against terrorists": a guessed country says nothing here
         st.events = _dedupe(_with_reverse([e for e in events if (e.source or e.target or _anchored(doc, e))
                                            and e.head not in inserted], doc))
         attach_claims(doc)
@@ -409,9 +430,10 @@ class Coder:
                         targets = actors_of(child(c, "dobj")) or fallback_targets(c, child(c, "dobj"), "*") \
                             or next((actors_of(pobj_of(p)) for p in c.children
                                      if p.dep_ == "prep" and actors_of(pobj_of(p))), [])
+        mutual = tok.lemma_.lower() in mutual_light_verbs()   # "Indian and Pakistani troops exchanged fire"
         return [EventInfo(tok.i, code, s, t, start, end, cert, cue, trig, sorted(toks),
                           f"verb/{how or 'none'}", intent_act=intent)
-                for s, t in _pairs(sources, targets, code, True)]
+                for s, t in _pairs(sources, targets, code, True, mutual)]
 
     def _means_owner(self, tok) -> list[ActorMention]:
         for prep in tok.children:
@@ -467,6 +489,10 @@ class Coder:
         cert, cue_tok = modality.certainty_cue(tok)
         cue, intent = (cue_tok.text if cue_tok is not None else None), modality.states_intent(cue_tok)
         start, end = clause_span(tok)
+        if not targets and len(sources) > 1 and tok.head.lemma_.lower() in mutual_light_verbs():
+            # "Armenia and Azerbaijan traded accusations": each at the other
+            return [EventInfo(tok.i, trig.code, a, b, start, end, cert, cue, trig, [tok.i], how + "/mutual",
+                              intent_act=intent) for a in sources for b in sources if a.country != b.country]
         # place and time words outside the noun phrase still belong to the clause ("attack in Idlib")
         return [EventInfo(tok.i, trig.code, s, t, start, end, cert, cue, trig, [tok.i], how, intent_act=intent)
                 for s, t in _pairs(sources, targets, trig.code, True)]
@@ -659,6 +685,13 @@ def _same_side(a: ActorMention, b: ActorMention) -> bool:
 PLACE_TARGET_CODES = ("015", "042", "044", "09", "14", "15", "18", "19", "20")
 
 
+def _from_dateline(st, e: EventInfo, doc) -> bool:
+    """Is the event's place only the dateline's ("VIENNA -- Iran allowed inspectors to visit ...")?"""
+    sent = doc[e.head].sent
+    named = {p.place.name for p in st.places if not p.dateline and sent.start <= p.start < sent.end}
+    return e.location.name not in named and any(p.dateline and p.place.name == e.location.name for p in st.places)
+
+
 class PlaceTargetStage:
     """Targets from places, for events that have a source but no target.
 
@@ -668,8 +701,11 @@ class PlaceTargetStage:
     def __call__(self, doc):
         from ..actors import ActorMention
 
-        for e in doc._.ew.events:
+        st = doc._.ew
+        for e in st.events:
             loc = e.location
+            if loc is not None and e.code[:2] == "04" and _from_dateline(st, e, doc):
+                continue   # a visit is not to the city the story was filed from
             if e.target is not None or e.source is None or loc is None or not loc.country \
                     or not e.code.startswith(PLACE_TARGET_CODES) or loc.country == e.source.country:
                 continue

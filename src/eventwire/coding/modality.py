@@ -41,7 +41,8 @@ def states_intent(cue) -> str:
     if cue is None:
         return ""
     acts = intent_acts()
-    return acts.get(cue.lemma_.lower()) or acts.get(cue.lower_) or ""
+    # "prepared to release" (adjective: willing) states an intention; "prepared to attend" (verb) does not
+    return acts.get(cue.lemma_.lower()) or (acts.get(cue.lower_, "") if cue.pos_ == "ADJ" else "")
 
 
 def _lookup(word: str, *scopes: str) -> str | None:

@@ -16,8 +16,14 @@ def actors_of(tok, depth: int = 0) -> list[ActorMention]:
         return []
     out: list[ActorMention] = []
     m = mention_at(tok.doc, tok.i)
+    if m is None or m.guessed:
+        pair = _pair_anaphor(tok)
+        if pair:
+            return pair
     if m is not None:
         out.append(m)
+        if m.kind == "sector" and m.country:
+            out += _coordinated_origins(tok, m)
         # "US and British activists": the actors stage codes each coordinated owner on its own word
         for t in tok.lefts:
             for w in t.subtree:
@@ -48,6 +54,48 @@ def actors_of(tok, depth: int = 0) -> list[ActorMention]:
 
 
 LISTABLE = {"country", "capital", "demonym"}
+
+
+PAIR_NOUNS = {"leader", "country", "side", "nation", "government", "president", "minister", "neighbour",
+              "neighbor", "state", "capital", "army", "delegation", "foe", "rival", "ally", "counterpart"}
+
+
+def _pair_anaphor(tok) -> list[ActorMention]:
+    """"the two leaders", "both sides", "the two countries": the last two states named before."""
+    if tok.lemma_.lower() not in PAIR_NOUNS or tok.tag_ not in ("NNS", "NNPS"):
+        return []
+    if not any((c.dep_ == "nummod" and c.lower_ == "two") or c.lower_ == "both" for c in tok.children):
+        return []
+    found: list[ActorMention] = []
+    for m in reversed(tok.doc._.ew.mentions):
+        if m.end > tok.i or m.kind == "pronoun" or m.guessed or not m.country:
+            continue
+        if all(f.country != m.country for f in found):
+            found.append(m)
+        if len(found) == 2:
+            return found[::-1]
+    return []
+
+
+def _coordinated_origins(tok, m: ActorMention) -> list[ActorMention]:
+    """"Negotiators from Guyana and Venezuela", "troops of Bangladesh and Nepal": one sector
+    actor for each coordinated country."""
+    from ..actors.kb import make_code
+
+    out = []
+    for prep in tok.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("from", "of"):
+            continue
+        for p in prep.children:
+            if p.dep_ != "pobj":
+                continue
+            for c in p.subtree:
+                other = mention_at(tok.doc, c.i) if c.dep_ == "conj" else None
+                if other is not None and other.kind in LISTABLE and other.country and other.country != m.country:
+                    out.append(ActorMention(other.start, other.end, c.i, make_code(other.country, list(m.sectors)),
+                                            other.country, list(m.sectors), other.entity, "sector",
+                                            f"{m.why.split(' of ')[0]} of {other.entity} (coordinated)"))
+    return out
 PERSONAL = {"he", "she", "they", "we", "it", "i"}
 
 PARTITIVE = {"member", "leader", "head", "representative", "delegation", "envoy", "official", "chief",
@@ -151,6 +199,9 @@ def subject_actors(verb, depth: int = 0) -> tuple[list[ActorMention], str]:
         raised = child(head, "nsubjpass")
         if raised is not None and actors_of(raised):
             return actors_of(raised), "raised subject"
+    if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ in ("acomp", "amod") and head.head.i != head.i:
+        # "Vietnam is willing to cooperate", "Wang is due to meet": the subject of 'is'
+        return subject_actors(head.head, depth + 1)
     if verb.dep_ in INHERIT_SUBJECT and head.i != verb.i:
         if head.pos_ in ("VERB", "AUX"):
             found, how = subject_actors(head, depth + 1)

@@ -186,6 +186,8 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
                 break
         if obj is None:
             return None
+        if obj.dep_ == "oprd" or (trig.objects == ("@actor",) and any(c.dep_ == "oprd" for c in tok.children)):
+            return None   # "called Tusk a true European": naming someone, not acting on them
         bound["object"] = obj
         bound["_score"] += 1
         bound["_required"] += 1
