@@ -70,6 +70,9 @@ def _pair_anaphor(tok) -> list[ActorMention]:
     for m in reversed(tok.doc._.ew.mentions):
         if m.end > tok.i or m.kind == "pronoun" or m.guessed or not m.country:
             continue
+        head = tok.doc[m.head]
+        if head.dep_ == "pobj" and head.head.lower_ in ("in", "at", "to", "near"):
+            continue   # "met in Brussels": where, not who
         if all(f.country != m.country for f in found):
             found.append(m)
         if len(found) == 2:
