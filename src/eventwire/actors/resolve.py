@@ -573,8 +573,13 @@ class _DocResolution:
 
     def run(self) -> tuple[list[ActorMention], dict[int, int]]:
         seen: dict[tuple[int, int, int], list[ActorMention]] = {}  # by span: 'in self.mentions' is quadratic
+        from ..read.dateline import parse_dateline
+
+        dateline = parse_dateline(self.doc.text)   # "TAIPEI --": where the story was filed, not an actor
         for tok in self.doc:
             if tok.pos_ in ("PUNCT", "VERB", "AUX", "ADP", "CCONJ", "SCONJ", "NUM", "PART"):
+                continue
+            if dateline is not None and tok.idx < dateline.end:
                 continue
             m = self.mention(tok)
             if m is not None and m not in seen.setdefault((m.start, m.end, m.head), []):

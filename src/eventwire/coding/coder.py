@@ -18,7 +18,7 @@ from functools import lru_cache
 from ..actors import ActorMention, mention_at
 from ..data_files import read_tsv
 from . import modality
-from .roles import actors_of, child, is_passive, pobj_of, reporting_subject, subject_actors
+from .roles import actors_of, child, is_passive, pobj_of, reporting_subject, subject_actors, subject_of
 from .triggers import Trigger, TriggerDictionary
 
 RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
@@ -310,6 +310,12 @@ class Coder:
         if not undergoers and not doers:
             return []
         consumed.update((tok.i, obj.i))
+        if entry.code[:2] in CONTAINING_ROOTS:
+            # "faces pressure from Congress to help Iran": the help is what is demanded
+            for h in (tok, obj):
+                for c in h.children:
+                    if c.dep_ in ("xcomp", "ccomp", "acl", "relcl") and c.pos_ in ("VERB", "AUX"):
+                        consumed.update(t.i for t in c.subtree)
         cert, cue_tok = modality.certainty_cue(tok, obj)
         start, end = clause_span(tok)
         return [EventInfo(tok.i, entry.code, s, t, start, end, cert, cue_tok.text if cue_tok is not None else None,
@@ -425,6 +431,11 @@ class Coder:
             for c in tok.children:
                 if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
                     consumed.update(t.i for t in c.subtree)
+                    addressee = subject_of(c) if c.dep_ == "ccomp" else None
+                    if not targets and addressee is not None:
+                        # "demanded that Estonia explain the detention": who is to act is the target
+                        own = {(m.code, m.country) for m in sources}
+                        targets = [m for m in actors_of(addressee) if (m.code, m.country) not in own]
                     if not targets:
                         # "threatened to impose sanctions on Kosovo": the target is the contained act's
                         targets = actors_of(child(c, "dobj")) or fallback_targets(c, child(c, "dobj"), "*") \

@@ -149,6 +149,17 @@ def child(tok, *deps):
     return None
 
 
+def subject_of(verb):
+    """The verb's subject; with two ("TAIPEI -- The ministry warned": a dateline parsed as one),
+    the nearest before the verb."""
+    subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if len(subs) > 1:
+        before = [c for c in subs if c.i < verb.i] or subs
+        named = [c for c in before if actors_of(c)]
+        return (named or before)[-1]
+    return subs[0] if subs else None
+
+
 def pobj_of(prep):
     return child(prep, "pobj", "pcomp")
 
@@ -163,7 +174,7 @@ def reporting_subject(verb) -> list[ActorMention]:
                 return []
             continue
         head = tok.head
-        subj = child(head, *SUBJECT_DEPS)
+        subj = subject_of(head)
         return actors_of(subj) if subj is not None else []
     return []
 
@@ -177,7 +188,7 @@ def subject_actors(verb, depth: int = 0) -> tuple[list[ActorMention], str]:
         if agent is not None:
             return actors_of(pobj_of(agent)), "agent"
         return [], "passive"
-    subj = child(verb, *SUBJECT_DEPS)
+    subj = subject_of(verb)
     if subj is not None:
         if subj.tag_ == "WDT" or subj.lower_ in ("who", "which", "that"):
             if verb.dep_ == "relcl":
