@@ -291,6 +291,8 @@ def mentions_from_events(events: Sequence[Event], article: Article, article_id: 
     for e, sig in zip(events, sigs):
         family, _sym = fams.get(e.root, (e.root, False))
         s, t, loc = e.source, e.target, e.location
+        if t is not None and t.code and t.code == t.country == t.entity:
+            t = None   # a target read off the event's place ("shelled villages in X"): too weak to link by
         skey = _actor_key(s.code, s.country) if s else None
         tkey = _actor_key(t.code, t.country) if t else None
         exact = bool(e.date and e.date.precision == "day" and _day(e.date.value))

@@ -669,6 +669,11 @@ class WhereStage:
         for e in st.events:
             actor = set(range(e.source.start, e.source.end)) if e.source is not None else set()
             pm = locate(doc[e.head], places, self.gaz, actor)
+            for i in e.tokens if pm is None else ():
+                # "the attack on Douma killed dozens": the event noun in the subject holds the place
+                pm = event_place(doc[i], places, self.gaz, actor) if i != e.head else None
+                if pm is not None:
+                    break
             if pm is not None:
                 e.location = pm.place.location(pm.text)
         return doc

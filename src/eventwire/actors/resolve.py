@@ -282,7 +282,7 @@ class _DocResolution:
         if found:
             m = (direct or found)[-1]
             return m if m.kind in COUNTRY_LIKE else self.country_only(m)
-        own = {t.i for t in tok.subtree}
+        own = {t.i for c in tok.children if c.dep_ == "relcl" for t in c.subtree}
         for t in self.doc[tok.i + 1:sent.end]:
             if t.i in own:
                 continue   # "the rebels, who kidnapped two Italians": not the rebels' own country

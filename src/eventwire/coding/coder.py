@@ -398,7 +398,7 @@ class Coder:
             if d is not None and obj is not None and d.i == obj.i:
                 # "released the jailed mayor": the object word is also who the act is done to
                 own = mention_at(d.doc, d.i)
-                targets = [own] if own is not None and own.kind != "owner" else []
+                targets = [own] if own is not None and own.kind != "owner" and not own.guessed else []
             else:
                 targets = actors_of(d) if d is not None else []
             if not targets:
@@ -694,6 +694,9 @@ def _same_side(a: ActorMention, b: ActorMention) -> bool:
 # such an event ("claimed the bombing at a mall in Nairobi"); a visit or a summit abroad is made to
 # the host country ("attended the summit in Johannesburg").
 PLACE_TARGET_CODES = ("015", "042", "044", "09", "14", "15", "18", "19", "20")
+# Of those, the ones whose place stands for the target inside the doer's own country too:
+# "the army shelled villages in Sagaing" is Myanmar's army against Myanmar.
+DOMESTIC_PLACE_CODES = ("18", "19", "20")
 
 
 def _from_dateline(st, e: EventInfo, doc) -> bool:
@@ -718,7 +721,8 @@ class PlaceTargetStage:
             if loc is not None and e.code[:2] == "04" and _from_dateline(st, e, doc):
                 continue   # a visit is not to the city the story was filed from
             if e.target is not None or e.source is None or loc is None or not loc.country \
-                    or not e.code.startswith(PLACE_TARGET_CODES) or loc.country == e.source.country:
+                    or not e.code.startswith(PLACE_TARGET_CODES) \
+                    or (loc.country == e.source.country and not e.code.startswith(DOMESTIC_PLACE_CODES)):
                 continue
             head = doc[e.head]
             e.target = ActorMention(head.i, head.i + 1, head.i, loc.country, loc.country, [], loc.country,

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 # The strongest reading wins when several cues apply.
 PRIORITY = ("negated", "denied", "hypothetical", "intended", "alleged", "claimed", "asserted")
 RANK = {c: i for i, c in enumerate(PRIORITY)}
+# Prepositions that set a scene rather than take an argument: modality does not climb through them.
+SETTING_PREPS = {"after", "before", "since", "following", "despite", "amid", "during", "until", "ahead",
+                 "at", "near", "outside", "inside", "across", "along", "around"}
 GOVERNED_DEPS = ("xcomp", "ccomp", "dobj", "pcomp", "pobj", "prep", "nsubjpass", "acomp", "advcl")
 
 
@@ -122,6 +125,8 @@ def certainty_cue(tok, obj=None) -> tuple[str, Token | None]:
     for _ in range(4):
         if g.dep_ not in GOVERNED_DEPS or g.head.i == g.i:
             break
+        if g.dep_ == "prep" and g.lower_ in SETTING_PREPS:
+            break   # "vowed revenge after the attack": the attack is the setting, not what was vowed
         dep = g.dep_
         g = g.head
         if g.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
