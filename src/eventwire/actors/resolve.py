@@ -38,6 +38,10 @@ THING_PRONOUNS = {"its", "their"}
 NOT_STATES = {"IGO", "NGO", "IMG", "MNC"}
 # sectors of person nouns that give way to a sector noun modifying them ("army chief")
 GENERIC_SECTORS = {"GOV", "CVL"}
+# Sectors of people and places that belong where they are: "civilians in Axum", "a hospital in Kherson".
+PLACED_SECTORS = {"CVL", "HLH", "EDU", "REL", "REF", "LAB", "AGR", "BUS", "MED"}
+PLACE_NOUNS = {"city", "town", "village", "province", "region", "district", "state", "county", "port",
+               "capital", "area", "municipality", "governorate", "camp", "suburb", "neighbourhood", "neighborhood"}
 # affixes that make a country name describe someone else ("pro-Russian", "Iranian-backed")
 NOT_OWNER_PREFIXES = {"pro", "anti"}
 NOT_OWNER_SUFFIXES = {"backed", "based", "allied", "aligned", "funded", "sponsored", "supported",
@@ -249,8 +253,50 @@ class _DocResolution:
                         m = self.mention(pobj, depth + 1)
                         if m is None and child.lower_ == "of":
                             m = self.modifier_actor(pobj, depth + 1)   # "the mayor of the West Bank city of X"
+                        if child.lower_ in ("in", "from") and depth == 0 and \
+                                not (m and m.country and m.kind in COUNTRY_LIKE):
+                            m = self.place_owner(pobj) or m   # "a hospital in the city of Kherson"
                         if m and m.country and (child.lower_ != "in" or m.kind in COUNTRY_LIKE):
                             return m
+        return None
+
+    def place_owner(self, pobj) -> ActorMention | None:
+        """The country of a place the gazetteer knows, named in a noun phrase ("the southern city of
+        Kherson", "Nigeria's Plateau state"), as the owner of the people or things there."""
+        from ..where import gazetteer
+
+        lo, hi = pobj.left_edge.i, pobj.right_edge.i + 1
+        spans = [e for e in self.doc.ents if e.label_ in ("GPE", "LOC", "FAC") and lo <= e.start and e.end <= hi]
+        # "the town of Axum", "the city of Kherson": a name after a place noun is a place, whatever NER says
+        spans += [self.doc[t.left_edge.i:t.i + 1] for t in self.doc[lo:hi] if t.pos_ == "PROPN" and t.dep_ == "pobj"
+                  and t.head.lower_ == "of" and t.head.head.lemma_.lower() in PLACE_NOUNS]
+        for span in spans:
+            place = gazetteer().lookup(span.text)
+            if place is not None and place.country:
+                return ActorMention(span.start, span.end, span.root.i, place.country, place.country, [],
+                                    self.states.get(place.country, place.country), "country",
+                                    f"place {span.text} in {place.country}")
+        return None
+
+    def clause_place(self, tok) -> ActorMention | None:
+        """The country of the place the clause happens in ("shelled a hospital in the city of Kherson",
+        "massacred civilians in the town of Axum"): the people and things acted on there belong to it."""
+        verb = tok
+        for _ in range(4):
+            if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        if verb.pos_ not in ("VERB", "AUX") or tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i == verb.i:
+            return None
+        verbs = [verb] + ([verb.head] if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp") else [])
+        for v in verbs:
+            for c in v.children:
+                if c.dep_ == "prep" and c.lower_ in ("in", "near", "across", "outside", "inside"):
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            m = self.place_owner(p)
+                            if m is not None:
+                                return m
         return None
 
     def possessive(self, pron) -> ActorMention | None:
@@ -404,7 +450,12 @@ class _DocResolution:
         anaphor = None
         if owner is None and depth == 0:
             anaphor = self.anaphora.get(tok.lemma_.lower())
-            owner = self.context_country(tok)
+            owner = self.clause_place(tok) if sector[0] in PLACED_SECTORS else None
+            if owner is not None:
+                why += f", in {owner.why.split(' in ')[0].replace('place ', '')}"
+                owner = self.country_only(owner, owner.country)
+            else:
+                owner = self.context_country(tok)
             if owner is not None:
                 why += f", country from context '{owner.entity}'"
                 guessed = True

@@ -591,6 +591,12 @@ def _anchored(doc, e: EventInfo) -> bool:
     head = doc[e.head]
     if head.pos_ not in ("NOUN", "PROPN"):
         return False
+    holders = [head] + ([head.head] if head.dep_ in ("nsubj", "nsubjpass") else [])
+    # "a car bomb exploded outside a base in Hasakah": the subject noun's verb places it
+    return any(_anchors(h) for h in holders)
+
+
+def _anchors(head) -> bool:
     for c in head.children:
         if c.ent_type_ in ANCHOR_ENTS and c.dep_ in ("compound", "poss", "npadvmod", "nmod", "amod"):
             return True

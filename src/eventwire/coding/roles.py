@@ -129,7 +129,7 @@ def _owner_fallback(tok) -> list[ActorMention]:
     return []
 
 
-OWNER_KINDS = {"country", "demonym", "capital", "org", "group", "seat"}
+OWNER_KINDS = {"country", "demonym", "capital", "org", "group", "seat", "pronoun"}
 
 
 def _as_owner(m: ActorMention, tok, why: str) -> ActorMention:
@@ -216,6 +216,14 @@ def subject_actors(verb, depth: int = 0) -> tuple[list[ActorMention], str]:
     if verb.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ in ("acomp", "amod") and head.head.i != head.i:
         # "Vietnam is willing to cooperate", "Wang is due to meet": the subject of 'is'
         return subject_actors(head.head, depth + 1)
+    if verb.dep_ == "pcomp" and head.lower_ in ("of", "for") and head.head.i != head.i:
+        # "accused Azerbaijani forces of opening fire", "blamed Kyiv for shelling the plant",
+        # "accused Russia on Thursday of shelling": the one accused did it
+        holder = head.head
+        if holder.pos_ in ("VERB", "AUX"):
+            holder = child(holder, "dobj") or (child(holder, "nsubjpass") if is_passive(holder) else None)
+        if holder is not None and holder.dep_ in ("dobj", "nsubjpass") and actors_of(holder):
+            return actors_of(holder), "accused"
     if verb.dep_ in INHERIT_SUBJECT and head.i != verb.i:
         if head.pos_ in ("VERB", "AUX"):
             found, how = subject_actors(head, depth + 1)
