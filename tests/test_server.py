@@ -204,3 +204,51 @@ def test_filtered_pages_are_slices_of_one_order(client):
     assert all(p["total"] == whole["total"] for p in pages)
     past = client.get("/events", params={"sort": "-goldstein", "offset": whole["total"] + 5}).json()
     assert past["events"] == [] and past["total"] == whole["total"]
+
+
+def test_default_order_pages_agree_with_the_ordered_selection(client):
+    # the default order is served as a slice of the in-memory copy, any filter through DuckDB's
+    # ordering: a filter every event passes must list the same events in the same order
+    plain = client.get("/events", params={"limit": 500}).json()
+    every = client.get("/events", params={"limit": 500, "quad": "1,2,3,4"}).json()
+    assert plain["total"] == every["total"] == len(plain["events"])
+    assert plain["events"] == every["events"]
+    days = [e["day"] for e in plain["events"] if e["day"]]
+    assert days == sorted(days, reverse=True) and all(len(d) == 10 for d in days)
+    singles = [client.get("/events", params={"limit": 1, "offset": n}).json()["events"][0]
+               for n in range(plain["total"])]
+    assert singles == plain["events"]
+    assert all(e["cameo_name"] for e in plain["events"])
+
+
+def test_a_selection_is_ordered_once_however_many_ask_at_once():
+    import threading
+    import time
+
+    import numpy as np
+
+    from eventwire.server.queries import Orderings
+
+    class SlowCursor:
+        calls = 0
+
+        def execute(self, sql, params):
+            SlowCursor.calls += 1
+            time.sleep(0.05)
+            return self
+
+        def fetchnumpy(self):
+            return {"pos": np.array([2, 0, 1])}
+
+    orderings = Orderings()
+    assert orderings.get(None, "WHERE x = ?", [1], "-date") is None  # nothing ordered yet, no cursor: no query
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(orderings.get(SlowCursor(), "WHERE x = ?", [1], "-date")))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert SlowCursor.calls == 1 and len(got) == 8 and all(g is got[0] for g in got)
+    assert orderings.get(None, "WHERE x = ?", [1], "-date") is got[0]
+    assert orderings.get(None, "WHERE x = ?", [2], "-date") is None

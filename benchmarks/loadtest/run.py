@@ -7,15 +7,18 @@ repeats their events to 100,000 with build_db.py), starts the server, and runs w
 (Debian's ``wrk`` package; ``apt-get install wrk``) with 50 connections on each scenario:
 /health (the baseline: the server's floor), /events pages of 50 (28 queries varying offsets,
 filters and sorts: after the first request each is answered from the server's answer cache),
-/events distinct pages (1,600 queries, so nearly every request is computed afresh) and
-/timeline (varying intervals, groupings and filters). Prints requests/s,
-p50/p99 latency, errors, and each scenario's throughput as a ratio of the baseline's;
-writes benchmarks/results/loadtest.json. Exits 1 when any request failed.
+/events distinct pages (every page of 18 selections, each requested at most once, so no
+request can be answered from the answer cache; see ``distinct_pages``) and /timeline (varying
+intervals, groupings and filters). Prints requests/s, p50/p99 latency, errors, and each
+scenario's throughput as a ratio of the baseline's and the server's CPU time per request
+(with psutil); writes benchmarks/results/loadtest.json.
+Exits 1 when any request failed, or when the distinct-pages run had to repeat a page.
 """
 from __future__ import annotations
 
 import argparse
 from contextlib import contextmanager
+from itertools import zip_longest
 import json
 import os
 import re
@@ -39,25 +42,71 @@ SCENARIOS = {
         for off in (0, 50, 500, 2500)
         for flt in ("", "&actor=USA", "&quad=4", "&root=19&sort=goldstein", "&from=2012-01-01&to=2016-12-31",
                     "&certainty=claimed,alleged&sort=-date", "&q=protest")],
-    # thousands of distinct pages: nearly every request misses the server's answer cache
-    "events, distinct pages": [
-        f"/events?limit=50&offset={off}{flt}"
-        for off in range(0, 20000, 50)
-        for flt in ("", "&quad=4", "&root=19&sort=goldstein", "&certainty=claimed,alleged&sort=-date")],
+    "events, distinct pages": [],  # filled in by distinct_pages once the server runs
     "timeline": [
         "/timeline?interval=week&by=quad", "/timeline?interval=month&by=cooperation",
         "/timeline?interval=week&by=cooperation&actor=USA", "/timeline?interval=day&by=root&quad=4",
         "/timeline?interval=month&by=quad&from=2015-01-01&to=2019-12-31"],
 }
 
+# the selections whose every page the distinct-pages scenario requests once: the default
+# order, every other sort of all events, and filtered views
+DISTINCT_SELECTIONS = [f"&sort={s}" for k in ("date", "goldstein", "source", "target", "cameo", "certainty",
+                                              "event_id") for s in (k, "-" + k) if s != "-date"] + [
+    "", "&quad=4", "&root=19&sort=goldstein", "&certainty=claimed,alleged", "&from=2012-01-01&to=2016-12-31"]
+
+# wrk's threads share out the paths (thread i sends paths i, i + THREADS, i + 2 * THREADS, ...);
+# at the end the script prints how many requests went to a path a second time
+THREADS = 2
 LUA = """
 local paths = {%s}
-local n = 0
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  n = id
+end
 request = function()
-  n = n + 1
-  return wrk.format("GET", paths[(n %% #paths) + 1])
+  local path = paths[(n %% #paths) + 1]
+  n = n + %d
+  return wrk.format("GET", path)
+end
+function done(summary, latency, requests)
+  local repeated = 0
+  for _, t in ipairs(threads) do
+    local sent = (t:get("n") - t:get("id")) / #threads
+    local share = math.floor((#paths - t:get("id") + #threads - 1) / #threads)
+    repeated = repeated + math.max(0, sent - share)
+  end
+  io.write(string.format("Repeated paths: %%d\\n", repeated))
 end
 """
+
+
+class Server(str):
+    """The base URL of a running server; ``pid`` is its main process."""
+
+    pid: int
+
+
+def server_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) used so far by a process and its children (the workers), or None
+    without psutil (``pip install psutil``)."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    main = psutil.Process(pid)
+    total = 0.0
+    for proc in [main] + main.children(recursive=True):
+        try:
+            t = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system
+    return total
 
 
 @contextmanager
@@ -66,7 +115,8 @@ def serving(db: Path, workers: int = 1):
     port = _free_port()
     server = subprocess.Popen([str(BIN / "eventwire"), "serve", "--db", str(db), "--port", str(port),
                                "--workers", str(workers)], stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    base = Server(f"http://127.0.0.1:{port}")
+    base.pid = server.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -104,7 +154,27 @@ def parse_wrk(out: str) -> dict:
     res["non_2xx"] = int(m.group(1)) if m else 0
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     res["socket_errors"] = sum(int(x) for x in m.groups()) if m else 0
+    m = re.search(r"Repeated paths: (\d+)", out)
+    res["repeated_paths"] = int(m.group(1)) if m else None
     return res
+
+
+def distinct_pages(base: str, taken: set[str], pages: int = 50, asks: int = 16) -> list[str]:
+    """Every page of 50 of each selection in DISTINCT_SELECTIONS, round robin, none in ``taken``.
+
+    Asking each selection's total first (a page of one, which no scenario requests) also makes
+    the server order each selection, as it does for an analyst's first page of it: what is
+    measured is then the page itself, computed afresh every time. Each worker process keeps its
+    own orderings, so the total is asked ``asks`` times, each on a new connection (the kernel
+    hands each to whichever worker accepts it first), for every worker to see each selection.
+    """
+    lists = []
+    for flt in DISTINCT_SELECTIONS:
+        for _ in range(asks):
+            total = json.loads(urllib.request.urlopen(f"{base}/events?limit=1{flt}", timeout=120).read())["total"]
+        lists.append([p for off in range(0, total, pages)
+                      if (p := f"/events?limit={pages}&offset={off}{flt}") not in taken])
+    return [p for group in zip_longest(*lists) for p in group if p is not None]
 
 
 def ensure_db(db: Path) -> None:
@@ -124,14 +194,24 @@ def _measure(args, wrk: str) -> tuple[int, dict]:
     with serving(args.db, args.workers) as base, tempfile.TemporaryDirectory() as tmp:
         n_events = json.loads(urllib.request.urlopen(base + "/stats", timeout=30).read())["events"]
         for name, paths in SCENARIOS.items():
+            if name == "events, distinct pages":
+                paths = distinct_pages(base, {p for ps in SCENARIOS.values() for p in ps})
+            else:
+                for p in paths:  # warm up: after this, every request of these scenarios is a cache hit
+                    urllib.request.urlopen(base + p, timeout=60).read()
             script = Path(tmp) / "s.lua"
-            script.write_text(LUA % ", ".join(json.dumps(p) for p in paths))
-            for p in paths[:40]:  # warm up (at most 40 queries: the distinct-pages run stays cold)
-                urllib.request.urlopen(base + p, timeout=60).read()
-            out = subprocess.run([wrk, "-t2", f"-c{args.clients}", f"-d{args.seconds}s", "--latency",
+            script.write_text(LUA % (", ".join(json.dumps(p) for p in paths), THREADS))
+            cpu = server_cpu_seconds(base.pid)
+            out = subprocess.run([wrk, f"-t{THREADS}", f"-c{args.clients}", f"-d{args.seconds}s", "--latency",
                                   "--timeout", "10s", "-s", str(script), base], capture_output=True, text=True,
                                  check=True).stdout
-            results[name] = parse_wrk(out)
+            used = server_cpu_seconds(base.pid)
+            results[name] = r = parse_wrk(out)
+            r["distinct_paths"] = len(paths)
+            # the server's CPU time per request: what the workload costs, which other programs
+            # competing for the CPU change far less than they change latency
+            r["server_cpu_ms_per_request"] = (round((used - cpu) * 1000 / r["requests"], 3)
+                                              if cpu is not None and r["requests"] else None)
     return n_events, results
 
 
@@ -155,14 +235,21 @@ def main(argv: list[str] | None = None) -> int:
     base_rps = results["health (baseline)"]["requests_per_s"]
     print(f"{n_events} events, {args.clients} clients, {args.workers} server workers, {args.seconds}s each, "
           f"{os.cpu_count()} CPUs (client and server on this machine)")
-    print(f"{'scenario':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs baseline':>12}")
+    print(f"{'scenario':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs baseline':>12} "
+          f"{'server CPU ms/req':>18}")
     failed = 0
     for name, r in results.items():
         errors = r["non_2xx"] + r["socket_errors"]
         failed += errors
         r["ratio_to_baseline"] = round(r["requests_per_s"] / base_rps, 3)
         print(f"{name:<22} {r['requests_per_s']:>8.0f} {r['p50_ms']:>8} {r['p99_ms']:>8} {errors:>7} "
-              f"{r['ratio_to_baseline']:>12.3f}")
+              f"{r['ratio_to_baseline']:>12.3f} {r['server_cpu_ms_per_request']!s:>18}")
+    cold = results["events, distinct pages"]
+    print(f"events, distinct pages: {cold['requests']} requests over {cold['distinct_paths']} distinct pages, "
+          f"{cold['repeated_paths']} sent twice (0: no answer could come from the server's answer cache)")
+    if cold["repeated_paths"] != 0:
+        print("the distinct-pages run repeated pages: add selections to DISTINCT_SELECTIONS", file=sys.stderr)
+        failed += 1
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "loadtest.json").write_text(json.dumps(
         {"events": n_events, "clients": args.clients, "workers": args.workers, "seconds": args.seconds,

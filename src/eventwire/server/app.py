@@ -1,7 +1,8 @@
 """The HTTP API and web page over a stored database: ``create_app(db)`` builds the FastAPI app.
 
 reads: a DuckDB store, attached read-only to an in-memory database that holds the
-working copy of the events (queries.build_cache); each worker thread gets its own cursor;
+working copy of the events (queries.working_copy) and, as an Arrow table, their listed
+fields; each worker thread gets its own cursor;
 writes: nothing (every route is GET; there is no write endpoint).
 
 Security: user input reaches SQL only as bound parameters (see queries.py); when a
@@ -39,6 +40,7 @@ def _need_fastapi():
     try:
         import fastapi  # noqa: F401
         import jinja2  # noqa: F401
+        import orjson  # noqa: F401
     except ImportError as exc:
         from ..errors import ConfigError
 
@@ -124,7 +126,13 @@ class _Answers:
         self.items: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
+    def kept(self, key):
+        """The kept answer to ``key`` as a response, or None."""
+        return self.json(key, lambda: None)
+
     def json(self, key, compute):
+        """The kept answer to ``key``, else ``compute()``'s, kept; None when compute gives None."""
+        import orjson
         from fastapi.responses import Response
 
         with self.lock:
@@ -132,7 +140,10 @@ class _Answers:
             if body is not None:
                 self.items.move_to_end(key)
         if body is None:
-            body = json.dumps(compute(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            found = compute()
+            if found is None:
+                return None
+            body = orjson.dumps(found)
             with self.lock:
                 self.items[key] = body
                 while len(self.items) > self.size:
@@ -152,6 +163,7 @@ def create_app(db: str | Path, token: str | None = None):
     from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
     from fastapi.staticfiles import StaticFiles
     from fastapi.templating import Jinja2Templates
+    from starlette.concurrency import run_in_threadpool
 
     import duckdb
 
@@ -163,13 +175,12 @@ def create_app(db: str | Path, token: str | None = None):
     con = duckdb.connect(":memory:")
     try:
         con.execute("ATTACH ? AS store (READ_ONLY)", [str(db)])
-        queries.build_cache(con)
+        listed = queries.working_copy(con)
     except duckdb.Error as exc:
         raise StoreError(f"cannot serve {db}: {exc}; is it a database made by 'eventwire ingest'?") from exc
     local = threading.local()
-    counts: dict = {}
     answers = _Answers()  # the store is read-only: an answer, once computed, stays right
-    orderings = queries.Orderings()
+    pages = queries.EventPages(listed)
 
     def new_cursor():
         cur = con.cursor()
@@ -199,7 +210,8 @@ def create_app(db: str | Path, token: str | None = None):
         detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in errors]
         return JSONResponse({"detail": detail, "message": "; ".join(msgs)}, status_code=422)
 
-    def event_filter(
+    # async, though it waits for nothing: FastAPI would otherwise hand it to a worker thread
+    async def event_filter(
         actor: Annotated[str | None, Query(pattern=CODE, description="source or target code starts with this")] = None,
         source: Annotated[str | None, Query(pattern=CODE, description="source actor code prefix, e.g. USA or RUSGOV")] = None,
         target: Annotated[str | None, Query(pattern=CODE, description="target actor code prefix")] = None,
@@ -231,6 +243,11 @@ def create_app(db: str | Path, token: str | None = None):
     Limit = Annotated[int, Query(ge=1, le=MAX_EXPORT, description=f"rows per page (JSON: at most {MAX_PAGE})")]
     Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
     Format = Annotated[Literal["json", "csv"], Query(description="json or csv")]
+
+    async def _kept_or_computed(key, compute):
+        """A kept answer straight away; else ``compute`` (it queries DuckDB) in a worker thread."""
+        found = answers.kept(key)
+        return found if found is not None else await run_in_threadpool(answers.json, key, compute)
 
     def _page(limit: int, fmt: str) -> None:
         if fmt == "json" and limit > MAX_PAGE:
@@ -270,7 +287,7 @@ def create_app(db: str | Path, token: str | None = None):
         return {"ok": True}
 
     @app.get("/events", tags=["events"], summary="events matching the filters, a page at a time")
-    def list_events(flt: Filter, limit: Limit = 50, offset: Offset = 0,
+    async def list_events(flt: Filter, limit: Limit = 50, offset: Offset = 0,
                     sort: Annotated[Literal[tuple(s for k in queries.SORTS for s in (k, "-" + k))], Query(
                         description="sort key; a leading - sorts descending")] = "-date",
                     format: Format = "json"):
@@ -281,8 +298,13 @@ def create_app(db: str | Path, token: str | None = None):
             cur = new_cursor()  # a cursor of its own: the stream outlives this thread's turn
             return _csv((event_csv_row(e) for e in queries.event_records(cur, flt, sort, limit, offset)),
                         CSV_FIELDS, "events")
-        return answers.json(("events", repr(flt), sort, limit, offset),
-                            lambda: queries.events(cursor(), flt, sort, limit, offset, counts, orderings))
+        key = ("events", repr(flt), sort, limit, offset)
+        # a page that needs no query (kept, in the default order, or of a selection already ordered)
+        # is answered here, in well under a millisecond; DuckDB orders a new selection in a thread
+        found = answers.json(key, lambda: pages.page(None, flt, sort, limit, offset))
+        if found is None:
+            found = await run_in_threadpool(answers.json, key, lambda: pages.page(cursor(), flt, sort, limit, offset))
+        return found
 
     @app.get("/events/{event_id:path}", tags=["events"], summary="one event with its article, evidence spans and rule")
     def get_event(event_id: Annotated[str, PathParam(max_length=400, pattern=TEXT)]):
@@ -320,27 +342,23 @@ def create_app(db: str | Path, token: str | None = None):
         return JSONResponse(queries.actors(cursor(), q, limit))
 
     @app.get("/dyads", tags=["events"], summary="source-target pairs with event counts by quad class")
-    def list_dyads(flt: Filter, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100, format: Format = "json"):
+    async def list_dyads(flt: Filter, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100, format: Format = "json"):
         if format != "csv":
-            return answers.json(("dyads", repr(flt), limit), lambda: queries.dyads(cursor(), flt, limit))
-        found = queries.dyads(cursor(), flt, limit)
-        if format == "csv":
-            return _csv(found["dyads"], ["source", "target", "events", "q1", "q2", "q3", "q4", "goldstein",
-                                         "quad_class"], "dyads")
-        return JSONResponse(found)
+            return await _kept_or_computed(("dyads", repr(flt), limit), lambda: queries.dyads(cursor(), flt, limit))
+        found = await run_in_threadpool(lambda: queries.dyads(cursor(), flt, limit))
+        return _csv(found["dyads"], ["source", "target", "events", "q1", "q2", "q3", "q4", "goldstein",
+                                     "quad_class"], "dyads")
 
     @app.get("/timeline", tags=["events"], summary="event counts per day, week or month by quad class or root")
-    def get_timeline(flt: Filter, interval: Literal["day", "week", "month"] = "week",
-                     by: Literal["quad", "root", "cooperation"] = "quad", format: Format = "json"):
+    async def get_timeline(flt: Filter, interval: Literal["day", "week", "month"] = "week",
+                           by: Literal["quad", "root", "cooperation"] = "quad", format: Format = "json"):
         if format != "csv":
-            return answers.json(("timeline", repr(flt), interval, by),
-                                lambda: queries.timeline(cursor(), flt, interval, by))
-        found = queries.timeline(cursor(), flt, interval, by)
-        if format == "csv":
-            rows = [{"bucket": b, "group": g, "events": found["series"][g].get(b, 0)}
-                    for b in found["buckets"] for g in found["series"]]
-            return _csv(rows, ["bucket", "group", "events"], "timeline")
-        return JSONResponse(found)
+            return await _kept_or_computed(("timeline", repr(flt), interval, by),
+                                           lambda: queries.timeline(cursor(), flt, interval, by))
+        found = await run_in_threadpool(lambda: queries.timeline(cursor(), flt, interval, by))
+        rows = [{"bucket": b, "group": g, "events": found["series"][g].get(b, 0)}
+                for b in found["buckets"] for g in found["series"]]
+        return _csv(rows, ["bucket", "group", "events"], "timeline")
 
     @app.get("/places", tags=["events"], summary="where events happened: points and counts by country")
     def get_places(flt: Filter, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 300):

@@ -9,45 +9,50 @@ article was published (``coalesce(events.event_day, articles.published)``).
 
 The lists read ``ev``, a slim copy of the events table (no JSON record) with that day
 and ``pos``, the rank in the default order (newest first), built in memory when the
-server starts (``build_cache``): no join per request, and the default order pages by range.
+server starts (``working_copy``): no join per request. DuckDB filters, sorts and counts
+``ev``; the page itself comes from an Arrow copy of the listed columns, whose row ``pos``
+is the event ranked ``pos`` (``EventPages``): no SQL at all for a page of the default order,
+and one query per filter and sort, whose order is kept (``Orderings``).
 """
 from __future__ import annotations
 
 import threading
-from array import array
 from collections import OrderedDict
 
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 DAY = "e.day_"
 EVENTS_FROM = "ev e"
-CACHE_SQL = """CREATE OR REPLACE TABLE memory.main.ev AS
+WORKING_SQL = """CREATE OR REPLACE TABLE memory.main.ev AS
     SELECT row_number() OVER (ORDER BY coalesce(e.event_day, a.published) DESC NULLS LAST, e.event_id) - 1 AS pos,
            e.* EXCLUDE (record), coalesce(e.event_day, a.published) AS day_
     FROM store.main.events e LEFT JOIN store.main.articles a ON a.article_id = e.article_id
     ORDER BY pos"""
 
 
-def build_cache(con) -> None:
-    """Build ``memory.main.ev`` from the attached read-only ``store`` (see the module docstring)."""
-    con.execute(CACHE_SQL)
-    # pages of a filtered or re-sorted view are looked up by position: an index makes that a
-    # point lookup instead of a scan of every event
-    con.execute("CREATE INDEX IF NOT EXISTS ev_pos ON memory.main.ev(pos)")
+def working_copy(con):
+    """Build ``memory.main.ev`` from the attached read-only ``store`` (see the module docstring);
+    returns the listed fields (EVENT_COLUMNS) of every event as an Arrow table in ``pos`` order."""
+    con.execute(WORKING_SQL)
+    cols = ", ".join(f"e.{col} AS {name}" for name, col in EVENT_COLUMNS.items())
+    return con.sql(f"SELECT {cols} FROM memory.main.ev e ORDER BY e.pos").to_arrow_table().combine_chunks()
 
+
+# a listed event (/events): field -> column of ev
 EVENT_COLUMNS = {
-    "event_id": "e.event_id", "doc_id": "e.doc_id", "article_id": "e.article_id", "day": DAY,
-    "date": "e.event_date", "date_precision": "e.date_precision",
-    "source_code": "e.source_code", "source_text": "e.source_text", "source_country": "e.source_country",
-    "cameo": "e.cameo", "root": "e.root", "quad_class": "e.quad_class", "goldstein": "e.goldstein",
-    "plover_type": "e.plover_type", "target_code": "e.target_code", "target_text": "e.target_text",
-    "target_country": "e.target_country", "certainty": "e.certainty", "attributed_code": "e.attributed_code",
-    "attributed_text": "e.attributed_text", "place": "e.place", "place_country": "e.place_country",
-    "lat": "e.lat", "lon": "e.lon", "trigger": "e.trigger", "coder": "e.coder", "text": "e.text",
+    "event_id": "event_id", "doc_id": "doc_id", "article_id": "article_id", "day": "day_",
+    "date": "event_date", "date_precision": "date_precision",
+    "source_code": "source_code", "source_text": "source_text", "source_country": "source_country",
+    "cameo": "cameo", "root": "root", "quad_class": "quad_class", "goldstein": "goldstein",
+    "plover_type": "plover_type", "target_code": "target_code", "target_text": "target_text",
+    "target_country": "target_country", "certainty": "certainty", "attributed_code": "attributed_code",
+    "attributed_text": "attributed_text", "place": "place", "place_country": "place_country",
+    "lat": "lat", "lon": "lon", "trigger": "trigger", "coder": "coder", "text": "text",
 }
 # sort key -> SQL; a leading '-' in the request means descending. event_id breaks ties.
 SORTS = {"date": DAY, "goldstein": "e.goldstein", "source": "e.source_code", "target": "e.target_code",
@@ -112,6 +117,7 @@ class EventFilter:
         return ("WHERE " + " AND ".join(conds)) if conds else "", params
 
 
+@lru_cache(maxsize=4096)
 def cameo_name(code: str | None) -> str | None:
     """The codebook name of a CAMEO code, or None for a code the codebook lacks."""
     from ..coding.ontology import lookup
@@ -143,76 +149,79 @@ def order_by(sort: str) -> str:
     return f"ORDER BY {SORTS[key]} {direction} NULLS LAST, e.event_id"
 
 
-def count(cur, where: str, params: list[Any], cache: dict | None = None) -> int:
-    """Events matching a filter; ``cache`` keeps counts (the store is read-only, so they never change)."""
-    key = (where, tuple(params))
-    if cache is not None and key in cache:
-        return cache[key]
-    n = cur.execute(f"SELECT count(*) FROM {EVENTS_FROM} {where}", params).fetchone()[0]
-    if cache is not None:
-        if len(cache) >= 4096:
-            cache.clear()
-        cache[key] = n
-    return n
-
-
 ORDERINGS_KEPT = 64
 
 
 class Orderings:
     """The order of recent selections (positions ``pos`` in sort order), kept per app: the store
-    is read-only, so a selection's order never changes and a page is a slice of it."""
+    is read-only, so a selection's order never changes, a page is a slice of it and its length
+    is the selection's total. Kept per filter and sort, never per page."""
 
     def __init__(self, kept: int = ORDERINGS_KEPT):
         self.kept = kept
         self.items: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
+        self.ordering: dict = {}  # key -> a lock held while one thread orders that selection
 
-    def get(self, cur, where: str, params: list[Any], sort: str) -> array:
+    def get(self, cur, where: str, params: list[Any], sort: str):
+        """A numpy array of positions (int64), the whole selection in order; with ``cur`` None,
+        only a kept one (None when the selection has not been ordered yet).
+
+        Requests for a selection that is being ordered wait for that ordering instead of
+        ordering it again (fifty clients opening the same new view cost one sort, not fifty).
+        """
         key = (where, tuple(params), sort)
         with self.lock:
             hit = self.items.get(key)
             if hit is not None:
                 self.items.move_to_end(key)
                 return hit
-        got = array("q", (r[0] for r in cur.execute(
-            f"SELECT e.pos FROM {EVENTS_FROM} {where} {order_by(sort)}", params).fetchall()))
-        with self.lock:
-            self.items[key] = got
-            while len(self.items) > self.kept:
-                self.items.popitem(last=False)
+            if cur is None:
+                return None
+            busy = self.ordering.setdefault(key, threading.Lock())
+        with busy:
+            with self.lock:
+                hit = self.items.get(key)
+            if hit is not None:
+                return hit
+            got = cur.execute(f"SELECT e.pos FROM {EVENTS_FROM} {where} {order_by(sort)}", params).fetchnumpy()["pos"]
+            with self.lock:
+                self.items[key] = got
+                while len(self.items) > self.kept:
+                    self.items.popitem(last=False)
+                self.ordering.pop(key, None)
         return got
 
 
-def events(cur, flt: EventFilter, sort: str, limit: int, offset: int, counts: dict | None = None,
-           orderings: Orderings | None = None) -> dict[str, Any]:
-    where, params = flt.where()
-    cols = ", ".join(f"{sql} AS {name}" for name, sql in EVENT_COLUMNS.items())
-    if not where and sort == "-date":  # the default view pages by range on pos
-        rows = _rows(cur, f"SELECT {cols} FROM {EVENTS_FROM} WHERE e.pos >= ? ORDER BY e.pos LIMIT ?",
-                     [offset, limit])
-    else:
-        # a filtered or re-sorted view: the order of the whole selection is computed once and kept
-        # (the store is read-only), so every page after the first is a slice and a lookup by pos
-        order = (orderings or Orderings(kept=0)).get(cur, where, params, sort)
-        page = list(order[offset:offset + limit])
-        rows = []
-        if page:
-            marks = ", ".join("?" * len(page))
-            found = {r["_pos"]: r for r in _rows(
-                cur, f"SELECT e.pos AS _pos, {cols} FROM {EVENTS_FROM} WHERE e.pos IN ({marks})", page)}
-            rows = [found[p] for p in page if p in found]
-            for r in rows:
-                del r["_pos"]
-        if counts is not None:
-            counts.setdefault((where, tuple(params)), len(order))
-    n = count(cur, where, params, counts)
-    out = []
-    for r in rows:
-        r = _jsonable(r)
-        r["cameo_name"] = cameo_name(r["cameo"])
-        out.append(r)
-    return {"total": n, "limit": limit, "offset": offset, "sort": sort, "events": out}
+class EventPages:
+    """Pages of /events from ``listed``, what ``working_copy`` returns (row ``pos`` = rank ``pos``).
+
+    The default order needs no query: a page is a slice of the table. Any other selection
+    is ordered once by DuckDB (``Orderings``) and a page takes its rows by position.
+    """
+
+    def __init__(self, listed, orderings: Orderings | None = None):
+        self.total = listed.num_rows
+        self.listed = listed
+        self.orderings = orderings if orderings is not None else Orderings()
+        self.listed.take([0] if self.total else [])  # pyarrow loads its take kernel on first use
+
+    def page(self, cur, flt: EventFilter, sort: str, limit: int, offset: int) -> dict[str, Any] | None:
+        """A page as /events lists it (``day`` is a ``datetime.date``; orjson writes it as YYYY-MM-DD).
+        With ``cur`` None, only a page that needs no query, else None."""
+        where, params = flt.where()
+        if not where and sort == "-date":
+            rows = self.listed.slice(offset, limit).to_pylist() if offset < self.total else []
+            total = self.total
+        else:
+            order = self.orderings.get(cur, where, params, sort)
+            if order is None:
+                return None
+            rows = self.listed.take(order[offset:offset + limit]).to_pylist() if offset < len(order) else []
+            total = len(order)
+        for r in rows:
+            r["cameo_name"] = cameo_name(r["cameo"])
+        return {"total": total, "limit": limit, "offset": offset, "sort": sort, "events": rows}
 
 
 def event_records(cur, flt: EventFilter, sort: str, limit: int, offset: int):

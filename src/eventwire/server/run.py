@@ -39,6 +39,8 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str 
     app = create_app(db, token)  # opens the database now, so a bad path fails before listening
     _check_port(host, port)
     print(f"eventwire: serving {db} on http://{host}:{port}/ (API docs at /docs); Ctrl-C stops")
+    # uvicorn picks uvloop and httptools (both in the serve extra) when they are installed: on
+    # the load test's /health they serve several times the requests/s of asyncio and h11
     if workers == 1:
         uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
         return
