@@ -100,3 +100,10 @@ def test_codes_that_depend_on_the_source(code):
     assert len(misses) <= 1, misses
     civil = code("Thousands of students protested the education law in Santiago.", "2023-03-01")
     assert any(e.root == "14" for e in civil) and not any(e.cameo == "114" for e in civil)
+
+
+def test_instruments_refine_the_use_of_force(code):
+    rows = _examples("instruments.tsv")
+    misses = [(r["example"], [e.cameo for e in code(r["example"], "2024-05-01")]) for r in rows
+              if not any(e.cameo == r["code"] for e in code(r["example"], "2024-05-01"))]
+    assert not misses, misses

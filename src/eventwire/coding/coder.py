@@ -168,6 +168,25 @@ def _recode_by_source(e: EventInfo) -> None:
 
 
 @lru_cache(maxsize=1)
+def instruments() -> dict[tuple[str, str], str]:
+    """instruments.tsv: (instrument lemma, generic code) -> the finer code."""
+    return {(lemma, old): r["code"] for r in read_tsv("coding", "instruments.tsv")
+            for lemma in r["lemma"].lower().split("|") for old in r["from"].split("|")}
+
+
+def _by_instrument(tok, code: str) -> str:
+    """"Israeli warplanes struck ...", "pounded the town with artillery": the finer code."""
+    table = instruments()
+    held = [c for c in tok.children if c.dep_ == "nsubj"]
+    held += [pobj_of(p) for p in tok.children if p.dep_ == "prep" and p.lower_ == "with" and pobj_of(p) is not None]
+    for h in held:
+        new = table.get((h.lemma_.lower(), code))
+        if new:
+            return new
+    return code
+
+
+@lru_cache(maxsize=1)
 def wish_verbs() -> dict[str, str]:
     return {r["lemma"].lower(): r["as"].lower() for r in read_tsv("coding", "wish_verbs.tsv")}
 
@@ -257,6 +276,9 @@ class Coder:
                             e.code = found[0].code
                     continue
                 events += found
+        for tok in doc:
+            if tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "xcomp", "ccomp") and tok.i not in consumed:
+                events += self.adjective_events(tok)
         _corefer_event_nouns(doc, events)
         # "pledged to expel", "agreed to lift sanctions": the pledged act is the event (coded 03x
         # below from its own code), not the pledge verb's general 03 code as well
@@ -382,6 +404,8 @@ class Coder:
                 code = means[0].code
                 consumed.add(subj.i)
                 means_tok = subj.i
+        if code in ("190", "193", "180"):
+            code = _by_instrument(tok, code)
         targets: list[ActorMention] = []
         if tok.dep_ == "acl" and tok.tag_ == "VBN":
             # a passive participle on a noun: "Islamic State, banned in Russia" -- the noun is the patient
@@ -429,8 +453,12 @@ class Coder:
             + ([means_tok] if means_tok is not None else [])
         if code[:2] in CONTAINING_ROOTS:
             for c in tok.children:
-                if c.dep_ in ("xcomp", "ccomp") and c.pos_ in ("VERB", "AUX"):
+                infinitive = c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+                if (c.dep_ in ("xcomp", "ccomp") or infinitive) and c.pos_ in ("VERB", "AUX"):
                     consumed.update(t.i for t in c.subtree)
+                    inner = self.triggers.match(c, "verb") if code == "130" else None
+                    if inner is not None and intent_code(inner[0].code).startswith("13"):
+                        code = intent_code(inner[0].code)   # "threatened to launch an offensive": 138
                     addressee = subject_of(c) if c.dep_ == "ccomp" else None
                     if not targets and addressee is not None:
                         # "demanded that Estonia explain the detention": who is to act is the target
@@ -457,6 +485,25 @@ class Coder:
                 if owners:
                     return owners
         return []
+
+    # -- adjectives -----------------------------------------------------------
+    def adjective_events(self, tok) -> list[EventInfo]:
+        """"Netanyahu said he was cautiously optimistic", "Manila is deeply concerned about ...":
+        a predicate adjective that states an attitude (adj entries: 012, 013 ...)."""
+        found = self.triggers.match(tok, "adj")
+        if found is None:
+            return []
+        trig, bound = found
+        verb = tok.head
+        sources, how = subject_actors(verb)
+        targets = actors_of(pobj_of(bound["prep"])) if "prep" in bound else []
+        if not targets and "prep" in bound:
+            targets = _inner_target(pobj_of(bound["prep"]))
+        cert, cue_tok = modality.certainty_cue(verb)
+        start, end = clause_span(verb)
+        return [EventInfo(tok.i, trig.code, s, t, start, end, cert, cue_tok.text if cue_tok is not None else None,
+                          trig, [tok.i], f"adjective/{how or 'none'}")
+                for s, t in _pairs(sources, targets, trig.code, False)]
 
     # -- nouns ----------------------------------------------------------------
     def noun_events(self, tok) -> list[EventInfo]:

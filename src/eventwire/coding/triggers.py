@@ -61,8 +61,8 @@ def _rows_to_triggers(rows, where: str, start: int) -> list[Trigger]:
         if code == "20" or len(code) == 2:
             code = code + "0"
         pos = row.get("pos", "verb")
-        if pos not in ("verb", "noun"):
-            raise ConfigError(f"{where}: row {n + 2}: pos must be verb or noun, not {pos!r}")
+        if pos not in ("verb", "noun", "adj"):
+            raise ConfigError(f"{where}: row {n + 2}: pos must be verb, noun or adj, not {pos!r}")
         preps = [x.lower() for x in split(row.get("prep"))]
         required = any(x.startswith("!") for x in preps)
         out.append(Trigger(code, pos, row.get("lemma", "").lower(),
