@@ -588,6 +588,18 @@ class _DocResolution:
                 return subjects[-1]   # the first subject of that sentence
         return fits[0]
 
+    def previous_subject(self, tok, plural: bool) -> ActorMention | None:
+        """The subject actor of the sentence before ``tok``'s: a state, organisation or group for
+        'it', those or people for 'they'."""
+        prev_end = tok.sent.start
+        prev = self.doc[prev_end - 1].sent
+        for m in self.mentions:
+            if prev.start <= m.start < prev.end and self.doc[m.head].dep_ in ("nsubj", "nsubjpass") \
+                    and self.doc[m.head].head.dep_ == "ROOT" and m.kind != "pronoun":
+                if plural or m.kind != "person":
+                    return m
+        return None
+
     def anaphor(self, tok) -> ActorMention | None:
         lower = tok.lower_
         if tok.pos_ == "PRON" and lower in PERSON_PRONOUNS:
@@ -596,6 +608,14 @@ class _DocResolution:
                 return None
             return ActorMention(tok.i, tok.i + 1, tok.i, m.code, m.country, list(m.sectors),
                                 m.entity, "pronoun", f"pronoun for {m.entity}")
+        if tok.pos_ == "PRON" and lower in ("it", "they") and tok.dep_ in ("nsubj", "nsubjpass") \
+                and tok.head.dep_ == "ROOT" and tok.sent.start > 0:
+            # "Turkey sent two planes ... It also offered to send a field hospital": the last subject
+            m = self.previous_subject(tok, plural=lower == "they")
+            if m is not None:
+                return ActorMention(tok.i, tok.i + 1, tok.i, m.code, m.country, list(m.sectors),
+                                    m.entity, "pronoun", f"'{tok.text}' for {m.entity}")
+            return None
         kind = self.anaphora.get(tok.lemma_.lower())
         det = [c for c in tok.children if c.lower_ in ("the", "this", "that") or c.dep_ == "poss"]
         if not kind or not det:

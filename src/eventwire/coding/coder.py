@@ -47,6 +47,7 @@ class EventInfo:
     claim: int | None = None        # index into doc._.ew.claims
     derived_from: int | None = None
     intent_act: str = ""            # the certainty cue states an 'intent' ("vowed to") or a 'commit' ("pledged to")
+    means: int | None = None        # an event noun merged into the verb ("airstrikes killed ...")
     date: object = None             # records.DateValue (when stage)
     location: object = None         # records.Location (where stage)
 
@@ -157,11 +158,21 @@ def by_source() -> dict[tuple[str, str], str]:
     return {(r["code"], r["source"]): r["recode"] for r in read_tsv("coding", "by_source.tsv")}
 
 
-def _recode_by_source(e: EventInfo) -> None:
+def _is_state(m: ActorMention, doc) -> bool:
+    """A state actor: a government, army or police sector, or a country named for its state
+    (not "Syrians", not an armed group or organisation)."""
+    if m.sectors:
+        return bool(set(m.sectors) & STATE_SECTORS)
+    if m.kind == "demonym" and doc[m.head].tag_ in ("NNS", "NNPS"):
+        return False
+    return m.code == m.country or m.kind in ("capital", "seat")
+
+
+def _recode_by_source(e: EventInfo, doc) -> None:
     """by_source.tsv: an official protest is a complaint, a state's bombing is military."""
     if e.source is None or e.source.guessed or not e.source.country:
         return
-    kind = "state" if _speaks_for_state(e.source) and e.source.country == e.source.code[:3] else "nonstate"
+    kind = "state" if _is_state(e.source, doc) else "nonstate"
     new = by_source().get((e.code, kind))
     if new:
         e.code, e.rule = new, e.rule + f"/{kind} source"
@@ -286,7 +297,7 @@ class Coder:
         events = [e for e in events if not (e.code[:2] == "03" and any(
             c.dep_ in ("xcomp", "ccomp") and c.i in heads for c in doc[e.head].children))]
         for e in events:
-            _recode_by_source(e)
+            _recode_by_source(e, doc)
             # a stated intention ("seeks to talk", "pledged to send aid", "vowed to retaliate") is
             # CAMEO's 03x or 13x; a plain future ("will supply arms") is coded as the act, intended
             if e.certainty == "intended" and e.intent_act:
@@ -404,6 +415,10 @@ class Coder:
                 code = means[0].code
                 consumed.add(subj.i)
                 means_tok = subj.i
+                # "a car bomb planted by Al-Shabaab killed ...": the noun's own doer
+                noun_doers = [e.source for e in self.noun_events(subj) if e.source is not None]
+                if not sources and noun_doers:
+                    sources, how = noun_doers, "means"
         if code in ("190", "193", "180"):
             code = _by_instrument(tok, code)
         targets: list[ActorMention] = []
@@ -422,7 +437,9 @@ class Coder:
             if d is not None and obj is not None and d.i == obj.i:
                 # "released the jailed mayor": the object word is also who the act is done to
                 own = mention_at(d.doc, d.i)
-                targets = [own] if own is not None and own.kind != "owner" and not own.guessed else []
+                weapon = own is not None and own.guessed and code[:2] in VIOLENT_ROOTS \
+                    and any(x.country == own.country for x in sources)   # "launched missiles": its own arms
+                targets = [own] if own is not None and own.kind != "owner" and not weapon else []
             else:
                 targets = actors_of(d) if d is not None else []
             if not targets:
@@ -471,7 +488,7 @@ class Coder:
                                      if p.dep_ == "prep" and actors_of(pobj_of(p))), [])
         mutual = tok.lemma_.lower() in mutual_light_verbs()   # "Indian and Pakistani troops exchanged fire"
         return [EventInfo(tok.i, code, s, t, start, end, cert, cue, trig, sorted(toks),
-                          f"verb/{how or 'none'}", intent_act=intent)
+                          f"verb/{how or 'none'}", intent_act=intent, means=means_tok)
                 for s, t in _pairs(sources, targets, code, True, mutual)]
 
     def _means_owner(self, tok) -> list[ActorMention]:
@@ -637,7 +654,8 @@ def _anchored(doc, e: EventInfo) -> bool:
     ('the suspected attack in Idlib', 'the 2013 attack')? Verbs need an actor."""
     head = doc[e.head]
     if head.pos_ not in ("NOUN", "PROPN"):
-        return False
+        # "a car bomb in Mogadishu killed dozens": the means noun merged into the verb holds the place
+        return e.means is not None and (_anchors(doc[e.means]) or _anchors(head))
     holders = [head] + ([head.head] if head.dep_ in ("nsubj", "nsubjpass") else [])
     # "a car bomb exploded outside a base in Hasakah": the subject noun's verb places it
     return any(_anchors(h) for h in holders)
