@@ -42,6 +42,17 @@ def test_petrarch_validation_meets_the_floor(tmp_path):
     assert result["f1"] >= BASELINES["petrarch_f1"], result
 
 
+def test_newswire_dev_meets_the_floor(tmp_path):
+    """Our own blind, hand-coded wire sentences (tests/data/newswire_dev), shared scorer."""
+    d = ROOT / "tests" / "data" / "newswire_dev"
+    pred = tmp_path / "nw.jsonl"
+    res = run_cli("code", str(d / "docs"), "--date", "2024-05-01", "--format", "jsonl", "--output", str(pred))
+    assert res.returncode == 0, res.stderr
+    result = score(d / "gold.jsonl", d / "docs", pred)
+    assert result["f1"] >= BASELINES["newswire_dev_f1"], result
+    assert result["must_not_violations"] <= BASELINES["newswire_dev_must_not_violations"], result
+
+
 def test_table_output_and_stdin():
     res = run_cli("code", "-", "--date", "2020-01-10", input="Iran accused Israel of attacking its ships.")
     assert res.returncode == 0, res.stderr
