@@ -114,6 +114,8 @@ class _DocResolution:
         self.full_names_seen: set[str] = set()
         self.gender: dict[str, str] = {}          # entity -> "m" | "f", from names and titles
         self.conjuncts: list[ActorMention] = []   # extra mentions for coordinated modifiers
+        self.place_ents: list[tuple[int, int]] | None = None   # GPE/LOC/FAC entity spans, on first use
+        self.place_cache: dict[int, ActorMention | None] = {}  # noun phrase head -> the place's country
 
     # -- entry choice -------------------------------------------------------
     def choose(self, hit: Hit) -> Entry:
@@ -263,20 +265,27 @@ class _DocResolution:
     def place_owner(self, pobj) -> ActorMention | None:
         """The country of a place the gazetteer knows, named in a noun phrase ("the southern city of
         Kherson", "Nigeria's Plateau state"), as the owner of the people or things there."""
+        if pobj.i in self.place_cache:
+            return self.place_cache[pobj.i]
         from ..where import gazetteer
 
+        if self.place_ents is None:   # once per document
+            self.place_ents = [(e.start, e.end) for e in self.doc.ents if e.label_ in ("GPE", "LOC", "FAC")]
         lo, hi = pobj.left_edge.i, pobj.right_edge.i + 1
-        spans = [e for e in self.doc.ents if e.label_ in ("GPE", "LOC", "FAC") and lo <= e.start and e.end <= hi]
+        spans = [self.doc[a:b] for a, b in self.place_ents if lo <= a and b <= hi]
         # "the town of Axum", "the city of Kherson": a name after a place noun is a place, whatever NER says
         spans += [self.doc[t.left_edge.i:t.i + 1] for t in self.doc[lo:hi] if t.pos_ == "PROPN" and t.dep_ == "pobj"
                   and t.head.lower_ == "of" and t.head.head.lemma_.lower() in PLACE_NOUNS]
+        found = None
         for span in spans:
             place = gazetteer().lookup(span.text)
             if place is not None and place.country:
-                return ActorMention(span.start, span.end, span.root.i, place.country, place.country, [],
-                                    self.states.get(place.country, place.country), "country",
-                                    f"place {span.text} in {place.country}")
-        return None
+                found = ActorMention(span.start, span.end, span.root.i, place.country, place.country, [],
+                                     self.states.get(place.country, place.country), "country",
+                                     f"place {span.text} in {place.country}")
+                break
+        self.place_cache[pobj.i] = found
+        return found
 
     def clause_place(self, tok) -> ActorMention | None:
         """The country of the place the clause happens in ("shelled a hospital in the city of Kherson",
@@ -617,8 +626,10 @@ class _DocResolution:
                                     m.entity, "pronoun", f"'{tok.text}' for {m.entity}")
             return None
         kind = self.anaphora.get(tok.lemma_.lower())
+        if not kind:
+            return None
         det = [c for c in tok.children if c.lower_ in ("the", "this", "that") or c.dep_ == "poss"]
-        if not kind or not det:
+        if not det:
             return None
         kinds = set(kind.split("|"))
         first = min(c.i for c in det + [tok])

@@ -446,6 +446,11 @@ class Coder:
                 targets = actors_of(child(tok, "dative"))
             if not targets:
                 targets = fallback_targets(tok, obj if obj is not None else d, code)
+            if not targets and obj is not None and d is not None and d.i == obj.i:
+                # "rejected a Chinese offer", "declared a Russian diplomat persona non grata": the
+                # object's owner is who the act is aimed at
+                targets = [m for c in obj.children if c.dep_ in ("amod", "compound", "poss", "nmod") and c.i < obj.i
+                           for m in actors_of(c) if m.country and not m.guessed]
         if not sources and is_passive(tok):
             # "killed in Israeli tank shelling": the means names who did it
             sources = self._means_owner(tok)
@@ -469,6 +474,11 @@ class Coder:
         toks = [tok.i] + [c.i for c in tok.children if c.dep_ == "prt"] + ([obj.i] if obj is not None else []) \
             + ([means_tok] if means_tok is not None else [])
         if code[:2] in CONTAINING_ROOTS:
+            if obj is not None:
+                # "rejected a Chinese offer to help train its police": what was offered is content
+                for c in obj.children:
+                    if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX"):
+                        consumed.update(t.i for t in c.subtree)
             for c in tok.children:
                 infinitive = c.dep_ == "advcl" and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
                 if (c.dep_ in ("xcomp", "ccomp") or infinitive) and c.pos_ in ("VERB", "AUX"):
@@ -484,6 +494,7 @@ class Coder:
                     if not targets:
                         # "threatened to impose sanctions on Kosovo": the target is the contained act's
                         targets = actors_of(child(c, "dobj")) or fallback_targets(c, child(c, "dobj"), "*") \
+                            or _inner_target(child(c, "dobj")) \
                             or next((actors_of(pobj_of(p)) for p in c.children
                                      if p.dep_ == "prep" and actors_of(pobj_of(p))), [])
         mutual = tok.lemma_.lower() in mutual_light_verbs()   # "Indian and Pakistani troops exchanged fire"
