@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SAMPLES := src/eventwire/data/samples
 DB ?= eventwire.duckdb
 
-.PHONY: install run test bench clean serve loadtest
+.PHONY: install run test bench clean serve loadtest reliability
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (Python 3.11)"; exit 2; }
@@ -32,6 +32,10 @@ loadtest: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[loadtest]'
 	$(BIN)/python benchmarks/loadtest/run.py
 	$(BIN)/python benchmarks/loadtest/schema_check.py
+
+reliability: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[loadtest]'
+	$(BIN)/python benchmarks/reliability/run.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -12,6 +12,7 @@ import time
 import duckdb
 
 from conftest import EVENTWIRE, ROOT
+from reliability_log import note
 
 from eventwire.api import code_articles
 from eventwire.records import Article
@@ -75,6 +76,8 @@ def test_kill_9_mid_run_then_rerun_loses_and_duplicates_nothing(tmp_path, pipeli
     claims_dup = con.execute("SELECT count(*) FROM (SELECT claim_id FROM claims GROUP BY 1 HAVING count(*) > 1)"
                              ).fetchone()[0]
     con.close()
+    note("faults", case="kill -9 during ingest (2 workers), rerun",
+         lost=len({a["id"] for a in arts} - set(ids)), duplicated=len(ids) - len(set(ids)) + dup_events + claims_dup)
     assert sorted(ids) == sorted(a["id"] for a in arts)  # every article, once
     assert dup_events == 0 and claims_dup == 0 and orphans == 0 and wrong_counts == 0
 

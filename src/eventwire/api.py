@@ -41,8 +41,10 @@ def code_files(paths: Iterable[str], date: str | None = None, settings: Settings
     for articles that carry none. Inputs that cannot be read are appended to ``errors`` (when
     given) as InputError and skipped; everything else is coded.
     """
+    settings = settings or Settings()
+
     def articles():
-        for res in read_paths(paths):
+        for res in read_paths(paths, settings.max_bytes):
             if res.error is not None:
                 if errors is not None:
                     errors.append(res.error)

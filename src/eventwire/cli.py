@@ -26,7 +26,10 @@ def _settings(args) -> Settings:
             raise EventwireError(f"unknown certainty {', '.join(bad)}; choose from {', '.join(CERTAINTIES)}")
     return Settings(model=args.model, actor_files=tuple(args.actors or ()),
                     trigger_files=tuple(getattr(args, "triggers", None) or ()),
-                    place_files=tuple(getattr(args, "places", None) or ()), certainty=certainty)
+                    place_files=tuple(getattr(args, "places", None) or ()), certainty=certainty,
+                    max_chars=getattr(args, "max_chars", None) or Settings.max_chars,
+                    max_bytes=getattr(args, "max_bytes", None) or Settings.max_bytes,
+                    language_check=not getattr(args, "no_language_check", False))
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -35,6 +38,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--triggers", action="append", metavar="FILE", help="your own trigger file (TSV); repeatable")
     p.add_argument("--places", action="append", metavar="FILE",
                    help="your own gazetteer file (TSV, the regions.tsv layout); repeatable")
+    p.add_argument("--max-chars", type=int, metavar="N",
+                   help=f"longest article coded, in characters (default {Settings.max_chars:,})")
+    p.add_argument("--max-bytes", type=int, metavar="N",
+                   help=f"largest file read whole, and longest JSON/CSV line (default {Settings.max_bytes:,})")
+    p.add_argument("--no-language-check", action="store_true",
+                   help="code articles that do not read as English too (by default they are skipped)")
 
 
 @contextmanager

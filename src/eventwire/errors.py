@@ -4,7 +4,9 @@
     ├── InputError                 an input file or article cannot be read
     │   ├── EmptyInputError        the file or article has no text
     │   ├── BinaryInputError       the file is not text
-    │   └── MalformedInputError    JSON/HTML/CSV that does not parse, or a record without text
+    │   ├── MalformedInputError    JSON/HTML/CSV that does not parse, or a record without text
+    │   ├── TooLargeInputError     a file over ``max_bytes`` or an article over ``max_chars``
+    │   └── LanguageInputError     the article is not English (eventwire.language)
     ├── ConfigError                a setting, data file or user dictionary is wrong
     ├── ModelError                 the spaCy pipeline cannot be loaded
     └── StoreError                 the database cannot be opened or written
@@ -39,6 +41,18 @@ class BinaryInputError(InputError):
 
 class MalformedInputError(InputError):
     reason = "malformed"
+
+
+class TooLargeInputError(InputError):
+    reason = "too_large"
+
+
+class LanguageInputError(InputError):
+    reason = "language"
+
+    def __init__(self, source: str, message: str, language: str = "unknown"):
+        super().__init__(source, message)
+        self.language = language   # ISO 639-1 code, a script name, or "unknown"
 
 
 class ConfigError(EventwireError):

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from .config import Settings
-from .errors import EventwireError, InputError
+from . import language
+from .errors import EventwireError, InputError, MalformedInputError, TooLargeInputError
 from .records import Actor, Article, Claim, Event, TextSpan
 from .when import parse_iso
 
 log = logging.getLogger(__name__)
+_MARK_RUN = re.compile(r"(?:[^\w\s]|_){1000}")  # see read.files.RUN
 
 
 @dataclass
@@ -80,10 +82,23 @@ class Pipeline:
         for art in articles:
             art.date = normalise_date(art.date)
             if len(art.text) > self.settings.max_chars:
-                yield art, None, InputError(art.path or art.doc_id,
-                                            f"the article has {len(art.text):,} characters, over the limit of "
-                                            f"{self.settings.max_chars:,} (setting max_chars)")
+                yield art, None, TooLargeInputError(art.path or art.doc_id,
+                                                    f"the article has {len(art.text):,} characters, over the limit "
+                                                    f"of {self.settings.max_chars:,} (setting max_chars, "
+                                                    "--max-chars): split it or raise the limit")
                 continue
+            if _MARK_RUN.search(art.text):
+                yield art, None, MalformedInputError(
+                    art.path or art.doc_id, "the text has a run of over 1,000 punctuation marks or symbols "
+                    "without a space, which the tokenizer would take minutes over: clean it with "
+                    "eventwire.read.files.clean_text (the file readers do)")
+                continue
+            if self.settings.language_check:
+                try:
+                    language.check(art.text, art.path or art.doc_id)
+                except InputError as exc:  # not English: refused before it is parsed
+                    yield art, None, exc
+                    continue
             pending.append(art)
             if len(pending) >= self.settings.batch_size:
                 yield from self._run(pending)

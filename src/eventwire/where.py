@@ -364,6 +364,7 @@ def place_mentions(doc, gaz: Gazetteer) -> dict[int, PlaceMention]:
     by_sent: dict[int, list[tuple[int, str]]] = {}
     for i, c in mention_countries:
         by_sent.setdefault(sent_of.get(i, -1), []).append((i, c))
+    demonym = {m.start: m.country for m in st.mentions if m.kind in ("demonym", "country") and m.country}
     places: dict[int, PlaceMention] = {}
     for span, alt in sorted(_candidate_spans(doc), key=lambda s: (-(s[0].end - s[0].start), s[0].start)):
         text = span.text
@@ -373,7 +374,7 @@ def place_mentions(doc, gaz: Gazetteer) -> dict[int, PlaceMention]:
             continue
         if not span[0].text[:1].isupper() and not gaz.by_name.get(text.lower()):
             continue  # "eastern Aleppo" is Aleppo, found without the adjective
-        local = _local_countries(doc, span, gaz)
+        local = _local_countries(doc, span, gaz, demonym)
         # the sentence's other countries: "Georgia" does not vote for its own country entry
         sentence = {c for i, c in by_sent.get(sent_of.get(span.start, -1), []) if not span.start <= i < span.end}
         place = gaz.lookup(text, local, sentence, article, alt=alt)
@@ -395,12 +396,12 @@ def place_mentions(doc, gaz: Gazetteer) -> dict[int, PlaceMention]:
     return places
 
 
-def _local_countries(doc, span, gaz: Gazetteer) -> set[str]:
+def _local_countries(doc, span, gaz: Gazetteer, demonym: dict[int, str] | None = None) -> set[str]:
     """Countries the phrase itself names: "Paris, Texas", "Syria's Idlib", "the Libyan city of Derna",
     "Hyderabad, in Pakistan's Sindh province", "Tripoli, Lebanon's second city"."""
     out: set[str] = set()
-    st = doc._.ew
-    demonym = {m.start: m.country for m in st.mentions if m.kind in ("demonym", "country") and m.country}
+    if demonym is None:  # token -> country of the demonym or country named there (once per doc, not per place)
+        demonym = {m.start: m.country for m in doc._.ew.mentions if m.kind in ("demonym", "country") and m.country}
     # after a comma: "Paris, Texas", "Garissa, northeastern Kenya", "Pulwama, in Indian-administered Kashmir"
     i = span.end
     if i < len(doc) and doc[i].text == ",":
@@ -597,11 +598,11 @@ def fallback_place(tok, places: dict[int, PlaceMention], gaz: Gazetteer) -> Plac
     one country that owns the doer and the done-to ("Sudan's military removed its president",
     "soldiers ousted the Honduran president", "Colombians rejected the deal")."""
     doc = tok.doc
-    sents = list(doc.sents)
     from .read.dateline import parse_dateline
 
-    dl = parse_dateline(doc.text)
-    if dl is not None and sents and tok.sent.start == sents[0].start:
+    # the first sentence starts at token 0 (not list(doc.sents) per event: quadratic on long texts)
+    dl = parse_dateline(doc.text) if tok.sent.start == 0 else None
+    if dl is not None:
         span = doc.char_span(*dl.place_span, alignment_mode="expand")
         if span is not None and span.start in places:
             return places[span.start]

@@ -17,6 +17,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import StoreError
 from ..records import Article, Claim, Event, record_from_dict
@@ -139,7 +140,7 @@ def open_db(path: str | Path, read_only: bool = False):
     try:
         con = duckdb.connect(p, read_only=read_only)
     except Exception as exc:  # duckdb raises IOException, lock conflicts, ...
-        raise StoreError(f"cannot open the database {p}: {exc}") from exc
+        raise StoreError(open_error(p, exc)) from exc
     if not read_only:
         try:
             had_day = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'events' "
@@ -152,12 +153,39 @@ def open_db(path: str | Path, read_only: bool = False):
             con.execute(VIEWS)
         except Exception as exc:
             con.close()
-            raise StoreError(f"cannot create the tables in {p}: {exc}") from exc
+            raise StoreError(f"cannot create the tables in {p}: {exc}{_disk_hint(exc)}") from exc
     return con
+
+
+def open_error(path: str, exc: Exception) -> str:
+    """What went wrong opening ``path``, said so that the user knows what to do."""
+    import re
+
+    msg = str(exc)
+    lock = re.search(r"Conflicting lock is held in (.*?) \(PID (\d+)\)", msg)
+    if lock or "Could not set lock" in msg:
+        who = f"process {lock.group(2)} ({Path(lock.group(1)).name})" if lock else "another process"
+        return (f"the database {path} is in use by {who}: DuckDB lets one process at a time open a database "
+                "for writing. Wait for that process (an ingest?) to finish, or stop it, and run this again; "
+                "nothing was written")
+    if "No such file or directory" in msg or "Cannot open file" in msg:
+        return f"cannot open the database {path}: its folder does not exist or cannot be read ({msg})"
+    if "Permission denied" in msg or "Read-only file system" in msg:
+        return f"cannot open the database {path} for writing: {msg}; choose a writable place for --db"
+    return f"cannot open the database {path}: {msg}"
 
 
 def has_article(con, aid: str) -> bool:
     return con.execute("SELECT 1 FROM articles WHERE article_id = ?", [aid]).fetchone() is not None
+
+
+def stored_articles(con, aids: list[str]) -> set[str]:
+    """Which of ``aids`` are stored: one query for a block of ids (a query each costs about a ms)."""
+    if not aids:
+        return set()
+    rows = con.execute("SELECT article_id FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
+                       [list(aids)]).fetchall()
+    return {r[0] for r in rows}
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -197,12 +225,13 @@ def write_article(con, art: Article, events: list[Event], claims: list[Claim]) -
     return write_articles(con, [StoredArticle(art, events, claims)])[0]
 
 
-def write_articles(con, items: list[StoredArticle]) -> list[str]:
+def write_articles(con, items: list[StoredArticle], then: Callable[[], object] | None = None) -> list[str]:
     """Store articles with their records in one transaction; returns their article_ids.
 
     Either every article is stored with all its events and claims, or none is: a crash
-    never leaves an article without its records. Rows go in through Arrow tables because
-    DuckDB inserts row by row at about half a millisecond a row.
+    never leaves an article without its records. ``then`` runs inside the transaction after
+    the rows are in (ingest fuses the story events there). Rows go in through Arrow tables
+    because DuckDB inserts row by row at about half a millisecond a row.
     """
     import pyarrow as pa
 
@@ -236,16 +265,49 @@ def write_articles(con, items: list[StoredArticle]) -> list[str]:
         insert("events", EVENT_COLUMNS, events)
         insert("claims", CLAIM_COLUMNS, claims)
         insert("minhashes", ["article_id", "signature"], sigs)
+        if then is not None:
+            then()
         con.execute("COMMIT")
     except Exception as exc:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except Exception:  # a full disk or a lost file can leave no transaction to roll back
+            pass
         names = ", ".join(it.article.doc_id for it in items[:3]) + (" ..." if len(items) > 3 else "")
-        raise StoreError(f"cannot store {names}: {exc}") from exc
+        raise StoreError(f"cannot store {names}: {exc}{_disk_hint(exc)}; what was committed before is "
+                         "kept, and a rerun of the same command goes on from there") from exc
     return ids
+
+
+def _disk_hint(exc: Exception) -> str:
+    msg = str(exc)
+    if "No space left" in msg or "Disk quota" in msg:
+        return " (the disk is full: free space or move the database)"
+    if "File too large" in msg:
+        return " (a file-size limit was reached, ulimit -f: raise it or move the database)"
+    return ""
 
 
 def write_error(con, source: str, reason: str, message: str) -> None:
     con.execute("INSERT INTO errors VALUES (?, ?, ?, ?)", [source, reason, message, dt.datetime.now()])
+
+
+def write_errors(con, rows: list[tuple[str, str, str, dt.datetime]]) -> None:
+    """Insert (source, reason, message, failed_at) rows at once (a single insert commits in ms)."""
+    if not rows:
+        return
+    import pyarrow as pa
+
+    data = pa.table({name: [r[i] for r in rows] for i, name in enumerate(("source", "reason", "message",
+                                                                          "failed_at"))})
+    con.register("_ew_errors", data)
+    try:
+        con.execute("INSERT INTO errors BY NAME SELECT * FROM _ew_errors")
+    except Exception as exc:
+        raise StoreError(f"cannot record {len(rows)} failed inputs in the errors table: {exc}"
+                         f"{_disk_hint(exc)}") from exc
+    finally:
+        con.unregister("_ew_errors")
 
 
 def read_records(con, table: str = "events", where: str = "", params: list | None = None):

@@ -11,16 +11,29 @@ reads: the events, claims and articles tables; writes: files under ``output``.
 - ``gdelt``: the 61 columns of the GDELT 2.0 event table, tab-separated, no header;
   docs/STORE.md says which columns eventwire fills and which stay empty.
 - ``plover``: one JSON object a line with the field names of the PLOVER specification.
+
+Every export appears at its path only when complete (written under a hidden ``.NAME.PID.partial``
+name beside it, then renamed): a killed or failed export leaves nothing half-written there, and
+the next export to that path removes what a killed one left (its lock file no longer held).
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import os
+import shutil
+import stat
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from ..errors import EventwireError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: partials are then left for the user to remove
+    fcntl = None  # type: ignore[assignment]
 from .db import open_db
 from .query import EventFilter
 
@@ -56,21 +69,117 @@ _ROWS = """SELECT e.record, e.day, a.url, a.path, a.title, a.outlet, a.ingested_
 
 
 def export(db: str, fmt: str, output: str, f: EventFilter = EventFilter(), claims: bool = True) -> int:
-    """Write the events of ``db`` matching ``f`` to ``output`` in ``fmt``; returns the rows written."""
+    """Write the events of ``db`` matching ``f`` to ``output`` in ``fmt``; returns the rows written.
+
+    All or nothing: the export is written beside ``output`` under a hidden name and renamed into
+    place when complete, so a kill -9, a full disk or an error never leaves a partial file at
+    ``output`` (an earlier export there stays as it was); the database is only read.
+    """
     if fmt not in FORMATS:
         raise EventwireError(f"unknown export format {fmt!r}: choose from {', '.join(FORMATS)}")
     con = open_db(db, read_only=True)
     try:
         if fmt == "parquet":
             return _parquet(con, output, f)
-        try:
-            out = open(output, "w", encoding="utf-8", newline="")
-        except OSError as exc:
-            raise EventwireError(f"cannot write {output}: {exc.strerror or exc}") from exc
-        with out:
+        with _atomic_file(output) as out:
             return {"csv": _csv, "jsonl": _jsonl, "gdelt": _gdelt, "plover": _plover}[fmt](con, out, f, claims)
     finally:
         con.close()
+
+
+@contextmanager
+def _partial(target: Path):
+    """The hidden path this export writes before renaming it to ``target``, held by a lock
+    (``.NAME.PID.partial.lock``, flock) while the export runs; stale partials are removed first."""
+    _remove_stale_partials(target)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    lock = tmp.with_name(tmp.name + ".lock")
+    fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield tmp
+    finally:
+        os.close(fd)
+        lock.unlink(missing_ok=True)
+
+
+def _remove_stale_partials(target: Path) -> None:
+    """Remove what exports to ``target`` killed midway left: partials whose lock no process holds."""
+    try:
+        leftovers = sorted(target.parent.glob(f".{target.name}.*.partial*"))
+    except OSError:
+        return
+    for p in leftovers:
+        if p.name.endswith(".lock"):
+            if p.with_name(p.name[:-len(".lock")]).exists():
+                continue  # judged with its partial
+            part, lock = None, p
+        elif p.name.endswith(".partial"):
+            part, lock = p, p.with_name(p.name + ".lock")
+        else:
+            continue
+        try:
+            fd = os.open(lock, os.O_RDWR)
+        except FileNotFoundError:
+            fd = None   # no lock: its export died before taking it, or after finishing with it
+        except OSError:
+            continue
+        try:
+            if fd is not None:
+                if fcntl is None:
+                    continue  # no flock here: never remove what may be running
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    continue  # held: that export is running
+            if part is not None and part.is_dir():
+                shutil.rmtree(part, ignore_errors=True)
+            elif part is not None:
+                part.unlink(missing_ok=True)
+            lock.unlink(missing_ok=True)
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+
+def _write_error(output: str, exc: OSError) -> EventwireError:
+    reason = exc.strerror or str(exc)
+    hint = {28: "the disk is full: free space or export elsewhere",
+            27: "the file is larger than this process may write (ulimit -f)",
+            13: "choose a folder you can write to", 30: "the file system is read-only: export elsewhere",
+            2: "its folder does not exist: create it first", 20: "a part of the path is a file, not a folder"
+            }.get(exc.errno or 0, "check the path")
+    return EventwireError(f"cannot write {output}: {reason} ({hint}); nothing was written there and the "
+                          "database is unchanged")
+
+
+@contextmanager
+def _atomic_file(output: str):
+    """A text file that appears at ``output`` only once it is complete (see ``export``)."""
+    target = Path(output)
+    try:
+        special = target.exists() and not stat.S_ISREG(target.stat().st_mode)
+    except OSError:
+        special = False
+    if special:  # /dev/stdout, a pipe: written straight through
+        try:
+            with open(output, "w", encoding="utf-8", newline="") as out:
+                yield out
+        except OSError as exc:
+            raise _write_error(output, exc) from exc
+        return
+    try:
+        with _partial(target) as tmp:
+            try:
+                with open(tmp, "w", encoding="utf-8", newline="") as out:
+                    yield out
+                os.replace(tmp, target)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+    except OSError as exc:  # a full disk, a read-only or missing folder: while opening, writing or renaming
+        raise _write_error(output, exc) from exc
 
 
 def _rows(con, f: EventFilter, with_article: bool = False):
@@ -93,10 +202,24 @@ def _parquet(con, output: str, f: EventFilter) -> int:
     where, params = f.where()
     limit = f" LIMIT {int(f.limit)}" if f.limit else ""
     n = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM events WHERE {where}{limit})", params).fetchone()[0]
-    sql = (f"COPY (SELECT * FROM events WHERE {where} ORDER BY day, doc_id, sentence, span_start{limit}) "
-           f"TO '{str(out).replace(chr(39), chr(39) * 2)}' (FORMAT parquet, PARTITION_BY (day), "
-           "OVERWRITE_OR_IGNORE)")
-    con.execute(sql, params)
+    try:
+        with _partial(out) as tmp:  # written whole, then renamed into place (see ``export``)
+            sql = (f"COPY (SELECT * FROM events WHERE {where} ORDER BY day, doc_id, sentence, span_start{limit}) "
+                   f"TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT parquet, PARTITION_BY (day), "
+                   "OVERWRITE_OR_IGNORE)")
+            try:
+                con.execute(sql, params)
+                os.replace(tmp, out)  # a rename may replace an empty folder
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+    except OSError as exc:
+        raise _write_error(output, exc) from exc
+    except EventwireError:
+        raise
+    except Exception as exc:
+        raise EventwireError(f"cannot write {output}: {exc}; nothing was written there and the database is "
+                             "unchanged") from exc
     return n
 
 

@@ -14,9 +14,14 @@ Engines (engine/): ``local`` with ``jobs`` worker processes (1: in this process)
 of up to ``commit_every`` (or after ``commit_seconds``): one DuckDB commit costs
 milliseconds, more than coding a short article's records, and a group is all-or-nothing
 like a single article. ``_commit`` is the one place where articles reach the store.
+
+Memory is flat however large the input: files are read record by record (read/files.py), the
+store is asked which of a block of articles it holds (one query a block), and only the articles
+in flight are kept. Failures go to the errors table with each commit.
 """
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from dataclasses import dataclass, field
@@ -25,7 +30,10 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import EventwireError
 from ..read import read_paths
-from .db import StoredArticle, article_id, has_article, open_db, write_articles, write_error
+from .db import StoredArticle, article_id, open_db, stored_articles, write_articles, write_errors
+
+LOOKUP_BLOCK = 512      # articles read ahead and checked against the store in one query
+MAX_FAILURES_KEPT = 1000  # failure messages kept in the summary (all go to the errors table)
 
 
 @dataclass
@@ -39,7 +47,7 @@ class IngestSummary:
     events: int = 0
     claims: int = 0
     seconds: float = 0.0
-    failures: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)   # the first MAX_FAILURES_KEPT messages
 
     def describe(self) -> str:
         return (f"{self.db}: stored {self.stored} articles ({self.events} events, {self.claims} claims), "
@@ -49,7 +57,7 @@ class IngestSummary:
 
 def count_inputs(paths) -> int | None:
     """About how many articles ``paths`` hold (files, plus lines of JSON-lines files), for the ETA."""
-    from ..read.files import JSON_SUFFIXES, KNOWN_SUFFIXES
+    from ..read.files import KNOWN_SUFFIXES, STREAMED_SUFFIXES
 
     total = 0
     for given in paths:
@@ -60,7 +68,7 @@ def count_inputs(paths) -> int | None:
                   and not f.name.startswith(".") and not f.name.endswith(".meta.json")]
                  if p.is_dir() else [p])
         for f in files:
-            if f.suffix.lower() in JSON_SUFFIXES:
+            if f.suffix.lower() in STREAMED_SUFFIXES:
                 try:
                     with open(f, "rb") as fh:
                         total += sum(1 for line in fh if line.strip()) or 1
@@ -115,9 +123,15 @@ def ingest(paths, db: str, date: str | None = None, settings: Settings | None = 
     summary = IngestSummary(db)
     bar = _Progress(progress, count_inputs(paths) if progress else None)
     near = NearDuplicates.load(con, dedup_threshold) if dedup_threshold > 0 else None
-    seen: set[str] = set()              # article_ids planned in this run (exact copies in the input)
+    # Memory stays flat however long the input: the store answers "already stored?" for blocks of
+    # LOOKUP_BLOCK articles; ``seen`` holds only the articles in flight (read, not yet committed)
+    # and those committed since the last block was looked up; ``refused`` those that failed.
+    seen: set[str] = set()
+    committed: list[str] = []
+    refused: set[str] = set()
     signatures: dict[str, bytes] = {}   # signatures of articles being coded, stored with them
     pending: list[StoredArticle] = []
+    errors: list[tuple] = []            # rows for the errors table, written with the next commit
     last_commit = time.monotonic()
 
     def fail(source: str, reason: str, message: str) -> None:
@@ -125,23 +139,44 @@ def ingest(paths, db: str, date: str | None = None, settings: Settings | None = 
             summary.empty += 1
         else:
             summary.failed += 1
-        summary.failures.append(message)
-        write_error(con, source, reason, message)
+        if len(summary.failures) < MAX_FAILURES_KEPT:
+            summary.failures.append(message)
+        errors.append((source, reason, message, dt.datetime.now()))
+        if len(errors) >= LOOKUP_BLOCK:
+            write_errors(con, errors)
+            errors.clear()
         if not quiet_errors:
             bar.write(f"eventwire: skipped {message} [{reason}]")
         bar.update(summary)
 
+    def blocks():
+        """The read results in blocks, each article with its id and whether the store has it."""
+        block: list = []
+        for res in read_paths(paths, settings.max_bytes):
+            block.append(res)
+            if len(block) >= LOOKUP_BLOCK:
+                yield from looked_up(block)
+                block = []
+        yield from looked_up(block)
+
+    def looked_up(block: list):
+        seen.difference_update(committed)  # the store answers for these now
+        committed.clear()
+        ids = [article_id(r.article.text) if r.article is not None else None for r in block]
+        stored = stored_articles(con, [i for i in ids if i is not None])
+        for res, aid in zip(block, ids):
+            yield res, aid, aid in stored
+
     def fresh_articles():
         """The articles to code: not stored, not seen in this run, not near-duplicates."""
-        for res in read_paths(paths):
+        for res, aid, stored in blocks():
             if res.error is not None:
                 fail(res.error.source, res.error.reason, str(res.error))
                 continue
             art = res.article
             if date and not art.date:
                 art.date = date
-            aid = article_id(art.text)
-            if aid in seen or has_article(con, aid):
+            if stored or aid in seen or aid in refused:
                 summary.skipped += 1
                 bar.update(summary)
                 continue
@@ -174,6 +209,10 @@ def ingest(paths, db: str, date: str | None = None, settings: Settings | None = 
     try:
         for result in coded:
             if result.error is not None:
+                aid = article_id(result.article.text)
+                seen.discard(aid)
+                refused.add(aid)
+                signatures.pop(aid, None)
                 fail(result.article.path or result.article.doc_id, getattr(result.error, "reason", "coding"),
                      str(result.error))
                 continue
@@ -181,9 +220,11 @@ def ingest(paths, db: str, date: str | None = None, settings: Settings | None = 
             pending.append(StoredArticle(result.article, result.events, result.claims,
                                          signature=signatures.pop(aid, None)))
             if len(pending) >= commit_every or time.monotonic() - last_commit >= commit_seconds:
-                _commit(con, pending, summary, bar)
+                committed.extend(article_id(i.article.text) for i in pending)
+                _commit(con, pending, summary, bar, errors)
                 last_commit = time.monotonic()
-        _commit(con, pending, summary, bar)
+        committed.extend(article_id(i.article.text) for i in pending)
+        _commit(con, pending, summary, bar, errors)
     finally:
         bar.close()
         con.close()
@@ -191,14 +232,22 @@ def ingest(paths, db: str, date: str | None = None, settings: Settings | None = 
     return summary
 
 
-def _commit(con, pending: list[StoredArticle], summary: IngestSummary, bar: _Progress) -> None:
+def _commit(con, pending: list[StoredArticle], summary: IngestSummary, bar: _Progress,
+            errors: list[tuple] | None = None) -> None:
     """Write the pending articles with their records in one transaction; the one place articles
-    reach the store. Whatever must happen right after an article is stored goes here."""
+    reach the store. Whatever must happen right after an article is stored goes here. The
+    failures noted since the last commit go to the errors table first (a kill -9 loses at most
+    those: the rerun meets the same inputs and records them again)."""
+    if errors:
+        write_errors(con, errors)
+        errors.clear()
     if not pending:
         return
-    write_articles(con, pending)
-    from .stories import update_stories_many  # fusion (issue 8): story events of the new articles
-    update_stories_many(con, [(article_id(i.article.text), i.article, i.events) for i in pending if i.events])
+    from . import stories  # fusion (issue 8): story events of the new articles, in the same transaction
+
+    fused = [(article_id(i.article.text), i.article, i.events) for i in pending if i.events]
+    write_articles(con, pending, then=lambda: stories.update_stories_many(con, fused, transaction=False)
+                   if fused else None)
     for item in pending:
         if item.duplicate_of is None:
             summary.stored += 1

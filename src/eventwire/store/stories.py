@@ -119,12 +119,13 @@ def _candidates(con, new: list[Mention], settings: FuseSettings) -> list[Mention
 
 
 def update_stories_many(con, items: Sequence[tuple[str, Article, Sequence[Event]]],
-                        settings: FuseSettings = FuseSettings()) -> int:
+                        settings: FuseSettings = FuseSettings(), transaction: bool = True) -> int:
     """Fuse stored articles, given as (article_id, article, events), into the story events.
 
-    Call it after the articles and their records are committed (``store/ingest.py`` does, for
-    each batch it commits). Only the stories the new mentions join are rewritten. Returns the
-    number of stories written.
+    Call it after the articles and their records are written (``store/ingest.py`` does, for
+    each batch, inside the transaction that stores the batch: ``transaction=False`` leaves
+    BEGIN and COMMIT to the caller, so a kill never stores articles without their mentions).
+    Only the stories the new mentions join are rewritten. Returns the number of stories written.
     """
     ensure_tables(con)
     new: list[Mention] = []
@@ -188,7 +189,8 @@ def update_stories_many(con, items: Sequence[tuple[str, Article, Sequence[Event]
                     renames.append([k[2:], sid])
             else:
                 by_id[k[2:]].story_id = sid
-    con.execute("BEGIN TRANSACTION")
+    if transaction:
+        con.execute("BEGIN TRANSACTION")
     try:
         _insert(con, "mentions", MENTION_COLUMNS, [_mention_row(m) for m in new])
         if renames:
@@ -210,9 +212,15 @@ def update_stories_many(con, items: Sequence[tuple[str, Article, Sequence[Event]
             members.setdefault(m.story_id, []).append(m)
         _insert(con, "story_events", STORY_COLUMNS + ["anchor"],
                 [_story_row(summarise(members[sid]), touched[sid]) for sid in sids])
-        con.execute("COMMIT")
+        if transaction:
+            con.execute("COMMIT")
     except Exception as exc:
-        con.execute("ROLLBACK")
+        if not transaction:
+            raise
+        try:
+            con.execute("ROLLBACK")
+        except Exception:  # a full disk can leave no transaction to roll back
+            pass
         raise StoreError(f"cannot update the story events: {exc}; "
                          f"rebuild them with 'eventwire query --db FILE --stories --rebuild'") from exc
     return len(touched)
