@@ -39,6 +39,7 @@ NOT_STATES = {"IGO", "NGO", "IMG", "MNC"}
 # sectors of person nouns that give way to a sector noun modifying them ("army chief")
 GENERIC_SECTORS = {"GOV", "CVL"}
 # Sectors of people and places that belong where they are: "civilians in Axum", "a hospital in Kherson".
+ARMED_NONSTATE = {"CRM", "REB", "INS", "RAD", "SEP", "UAF"}
 PLACED_SECTORS = {"CVL", "HLH", "EDU", "REL", "REF", "LAB", "AGR", "BUS", "MED"}
 PLACE_NOUNS = {"city", "town", "village", "province", "region", "district", "state", "county", "port",
                "capital", "area", "municipality", "governorate", "camp", "suburb", "neighbourhood", "neighborhood"}
@@ -277,8 +278,10 @@ class _DocResolution:
         spans += [self.doc[t.left_edge.i:t.i + 1] for t in self.doc[lo:hi] if t.pos_ == "PROPN" and t.dep_ == "pobj"
                   and t.head.lower_ == "of" and t.head.head.lemma_.lower() in PLACE_NOUNS]
         found = None
+        sent = pobj.sent
+        nearby = {m.country for m in self.mentions if sent.start <= m.start < sent.end and m.country}
         for span in spans:
-            place = gazetteer().lookup(span.text)
+            place = gazetteer().lookup(span.text, frozenset(), nearby)
             if place is not None and place.country:
                 found = ActorMention(span.start, span.end, span.root.i, place.country, place.country, [],
                                      self.states.get(place.country, place.country), "country",
@@ -343,6 +346,8 @@ class _DocResolution:
                 continue   # "the rebels, who kidnapped two Italians": not the rebels' own country
             hit = self.hit_at.get(t.i)
             if hit is not None and self.span_head(hit.start, hit.end) == t.i:
+                if hit.end < len(self.doc) and self.doc[hit.end].text == "-":
+                    continue   # "a Bangladesh-flagged ship", "Iranian-made drones": the thing's, not the people's
                 m = self.mention(t, 1)
                 if m is not None and self.state_of(m):
                     return m if m.kind in COUNTRY_LIKE else self.country_only(m)
@@ -355,9 +360,25 @@ class _DocResolution:
                 counts.setdefault(c, [0, m.start, m])
                 counts[c][0] += 1
         if not counts:
-            return None
+            return self.dateline_country(tok)
         country, (_, _, m) = max(counts.items(), key=lambda kv: (kv[1][0], -kv[1][1]))
         return m if m.kind in COUNTRY_LIKE else self.country_only(m, country)
+
+    def dateline_country(self, tok) -> ActorMention | None:
+        """The country of the dateline's place ("DHAKA --"): where a story is filed is, failing all
+        else, the home of its police, courts and protesters."""
+        from ..read.dateline import parse_dateline
+        from ..where import gazetteer
+
+        dl = parse_dateline(self.doc.text)
+        if dl is None:
+            return None
+        place = gazetteer().lookup(dl.place.title()) or gazetteer().lookup(dl.place)
+        if place is None or not place.country or not self.is_state(place.country):
+            return None
+        return ActorMention(tok.i, tok.i + 1, tok.i, place.country, place.country, [],
+                            self.states.get(place.country, place.country), "country",
+                            f"dateline {dl.place}")
 
     def country_only(self, m: ActorMention, country: str | None = None) -> ActorMention:
         country = country or self.state_of(m)
@@ -465,6 +486,8 @@ class _DocResolution:
                 owner = self.country_only(owner, owner.country)
             else:
                 owner = self.context_country(tok)
+                if owner is not None and owner.why.startswith("dateline") and sector[0] in ARMED_NONSTATE:
+                    owner = None   # pirates in a Dhaka story need not be Bangladeshi
             if owner is not None:
                 why += f", country from context '{owner.entity}'"
                 guessed = True
