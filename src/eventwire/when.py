@@ -236,6 +236,24 @@ def _dateparser_fallback(text: str, base: dt.date | None, prefer: str) -> tuple[
         return None
     if base is None and not YEAR.search(t):
         return None
+    bare = t.strip().rstrip(".")
+    if precision == "year" and YEAR.fullmatch(bare):
+        return bare, "year"   # "in 2016": no need for dateparser
+    if precision == "month" and base is not None and bare in MONTH_NAMES:
+        # "in November": the nearest such month on the preferred side of the base date
+        month = MONTH_NAMES.index(bare) + 1
+        year = base.year
+        if prefer == "past" and month > base.month:
+            year -= 1
+        elif prefer == "future" and month < base.month:
+            year += 1
+        return f"{year:04d}-{month:02d}", "month"
+    return _dateparser(text, base, prefer, precision)
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(text: str, base: dt.date | None, prefer: str, precision: str) -> tuple[str, str] | None:
+    """dateparser, once per expression and base date (it costs milliseconds a call)."""
     import dateparser
 
     settings = {"PREFER_DATES_FROM": prefer, "RETURN_AS_TIMEZONE_AWARE": False,
