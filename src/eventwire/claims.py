@@ -29,6 +29,7 @@ from functools import lru_cache
 from .actors import ActorMention, mention_at
 from .coding.roles import actors_of, child
 from .data_files import read_tsv, split
+from .nlp import text_of
 
 OPEN_QUOTES = "\u201c\u00ab"
 CLOSE_QUOTES = "\u201d\u00bb"
@@ -163,7 +164,7 @@ class _DocClaims:
         self.doc = doc
         self.lex = lex
         self.quotes: list[tuple[int, int, int]] = []      # token spans [start, end) and group
-        for q in quote_spans(doc.text):
+        for q in quote_spans(text_of(doc)):
             span = doc.char_span(q.start, q.end, alignment_mode="contract")
             if span is not None and len(span):
                 self.quotes.append((span.start, span.end, q.group))
@@ -517,7 +518,7 @@ class _DocClaims:
     def headlines(self) -> None:
         """'Putin: sanctions will fail': a short name before a colon that opens a paragraph."""
         doc = self.doc
-        for m in re.finditer(r"[^\n]+", doc.text):
+        for m in re.finditer(r"[^\n]+", text_of(doc)):
             line = doc.char_span(m.start(), m.end(), alignment_mode="contract")
             if line is None or len(line) > 60:
                 continue
@@ -552,7 +553,7 @@ class _DocClaims:
             if not prev:
                 continue
             last = max(prev, key=lambda c: c.content_end)
-            gap = doc.text[doc[max(last.content_end, last.cue_end) - 1].idx:doc[a].idx]
+            gap = text_of(doc)[doc[max(last.content_end, last.cue_end) - 1].idx:doc[a].idx]
             if "\n" in gap or len(gap) > 120:
                 continue
             self.used_quotes.add(n)

@@ -29,6 +29,7 @@ class DocState:
     events: list = field(default_factory=list)        # coding.EventInfo (events)
     dates: list = field(default_factory=list)         # when.DateMention (when)
     places: list = field(default_factory=list)        # where.PlaceMention (where)
+    text: str | None = None                           # doc.text, joined once (spaCy joins on every call)
 
 
 def register_extensions() -> None:
@@ -36,6 +37,14 @@ def register_extensions() -> None:
 
     if not Doc.has_extension("ew"):
         Doc.set_extension("ew", default=None)
+
+
+def text_of(doc) -> str:
+    """The document's text; ``doc.text`` rebuilds it from every token on each call."""
+    st = state(doc)
+    if st.text is None:
+        st.text = doc.text
+    return st.text
 
 
 def state(doc) -> DocState:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .records import DateValue
+from .nlp import text_of
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
@@ -269,7 +270,7 @@ def date_mentions(doc, base: str | None, skip_chars: int = 0) -> list[DateMentio
     base_date = parse_iso(base)
     out: list[DateMention] = []
     taken: set[int] = set()
-    for m in DATE_PATTERN.finditer(doc.text):
+    for m in DATE_PATTERN.finditer(text_of(doc)):
         if m.start() < skip_chars:
             continue
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
@@ -420,7 +421,7 @@ class WhenStage:
         st = state(doc)
         art = st.article
         base = art.date if art is not None else None
-        skip = dateline_end(doc.text)
+        skip = dateline_end(text_of(doc))
         st.dates = date_mentions(doc, base, skip)
         for e in st.events:
             future = True if e.certainty == "intended" else None

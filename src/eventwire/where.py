@@ -33,6 +33,7 @@ from functools import lru_cache
 
 from .data_files import read_tsv, read_user_tsv, split
 from .records import Location
+from .nlp import text_of
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -258,8 +259,17 @@ def _cache_path(user_files: tuple[str, ...]):
     return root / f"gazetteer-{h.hexdigest()[:16]}.pickle"
 
 
-@lru_cache(maxsize=2)
 def gazetteer(user_files: tuple[str, ...] = ()) -> Gazetteer:
+    """The gazetteer with the user's place files, built once per process (``gazetteer()`` and
+    ``gazetteer(())`` are the same one)."""
+    return _gazetteer(tuple(user_files))
+
+
+gazetteer.cache_clear = lambda: _gazetteer.cache_clear()  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=2)
+def _gazetteer(user_files: tuple[str, ...]) -> Gazetteer:
     """The gazetteer with the user's place files, built once per process.
 
     The built index is cached on disk (``$EVENTWIRE_CACHE`` or ~/.cache/eventwire); loading the
@@ -383,7 +393,7 @@ def place_mentions(doc, gaz: Gazetteer) -> dict[int, PlaceMention]:
         pm = PlaceMention(span.start, span.end, place, text)
         for i in range(span.start, span.end):
             places[i] = pm
-    dl = parse_dateline(doc.text)
+    dl = parse_dateline(text_of(doc))
     if dl is not None:
         region = gaz.lookup(dl.region) if dl.region else None
         ctx = {region.country} if region is not None and region.country else set()
@@ -601,7 +611,7 @@ def fallback_place(tok, places: dict[int, PlaceMention], gaz: Gazetteer) -> Plac
     from .read.dateline import parse_dateline
 
     # the first sentence starts at token 0 (not list(doc.sents) per event: quadratic on long texts)
-    dl = parse_dateline(doc.text) if tok.sent.start == 0 else None
+    dl = parse_dateline(text_of(doc)) if tok.sent.start == 0 else None
     if dl is not None:
         span = doc.char_span(*dl.place_span, alignment_mode="expand")
         if span is not None and span.start in places:

@@ -29,6 +29,7 @@ from ..data_files import read_tsv
 from ..records import Actor
 from .kb import COUNTRY_LIKE, Entry, KnowledgeBase, make_code
 from .recognize import Hit
+from ..nlp import text_of
 
 MODIFIER_DEPS = {"amod", "compound", "nmod", "poss", "npadvmod", "appos"}
 NAME_DEPS = {"compound", "amod", "nmod", "poss", "appos"}
@@ -370,7 +371,7 @@ class _DocResolution:
         from ..read.dateline import parse_dateline
         from ..where import gazetteer
 
-        dl = parse_dateline(self.doc.text)
+        dl = parse_dateline(text_of(self.doc))
         if dl is None:
             return None
         place = gazetteer().lookup(dl.place.title()) or gazetteer().lookup(dl.place)
@@ -680,7 +681,7 @@ class _DocResolution:
         seen: dict[tuple[int, int, int], list[ActorMention]] = {}  # by span: 'in self.mentions' is quadratic
         from ..read.dateline import parse_dateline
 
-        dateline = parse_dateline(self.doc.text)   # "TAIPEI --": where the story was filed, not an actor
+        dateline = parse_dateline(text_of(self.doc))   # "TAIPEI --": where the story was filed, not an actor
         for tok in self.doc:
             if tok.pos_ in ("PUNCT", "VERB", "AUX", "ADP", "CCONJ", "SCONJ", "NUM", "PART"):
                 continue
