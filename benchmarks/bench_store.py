@@ -11,6 +11,20 @@ Each figure is a ratio against a baseline measured in the same run:
   4. daily event counts by dyad and root over 1,000,000 events (the coded events repeated
      with shifted days and ids): median latency of the query, target <= 200 ms.
 Writes the figures to benchmarks/results/store.json as well.
+
+    .venv/bin/python benchmarks/bench_store.py --dask-only --snapshot [--repeats 3] [--quiet-wait 60]
+
+runs only figure 3, as interleaved pairs (jobs, dask, jobs, dask, ...) on the same texts so
+that load from other processes falls on both alike; reports each pair's ratio and the median,
+the CPU seconds of client and workers, how many cores other processes took during each run
+(from /proc/stat), checks that both stores hold the same counts (articles, duplicates,
+events, claims, errors, minhashes, mentions, story events), and writes
+benchmarks/results/store_dask.json. --quiet-wait N waits up to N s before each run for the
+CPUs to be less than 25% busy.
+
+--snapshot runs a copy of src/eventwire taken at the start (in this process and, through
+PYTHONPATH and sys.path, in every worker), so that edits to the working tree during a long
+run cannot make the two engines code with different rules.
 """
 from __future__ import annotations
 
@@ -63,6 +77,54 @@ class RssWatch:
         self._thread.join()
 
 
+class CpuWatch(RssWatch):
+    """CPU seconds used by this process and by its descendants (sampled, so a child's last
+    fraction of a second before it exits can be missed) until stopped."""
+
+    def __init__(self, every: float = 0.2):
+        super().__init__(every)
+        self.cpu: dict[int, float] = {}
+        self._mine = self.me.cpu_times()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            for child in self.me.children(recursive=True):
+                try:
+                    t = child.cpu_times()
+                    self.cpu[child.pid] = t.user + t.system
+                except psutil.Error:
+                    pass
+            self._stop.wait(self.every)
+
+    def __exit__(self, *exc) -> None:
+        super().__exit__(*exc)
+        now = self.me.cpu_times()
+        self.client_s = now.user + now.system - self._mine.user - self._mine.system
+        self.children_s = sum(self.cpu.values())
+
+
+def busy_cpu_s() -> float:
+    """CPU seconds the whole machine has been busy since boot (/proc/stat), for the share of
+    the run that other processes took."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_for_quiet(max_wait: float, busy_below: float = 0.25, window: float = 5.0) -> float:
+    """Wait (at most ``max_wait`` s) until the machine's CPUs are less than ``busy_below`` busy
+    over ``window`` s; returns how busy they were last."""
+    deadline = time.monotonic() + max_wait
+    while True:
+        b0 = busy_cpu_s()
+        time.sleep(window)
+        busy = (busy_cpu_s() - b0) / window / os.cpu_count()
+        if busy < busy_below or time.monotonic() >= deadline:
+            return busy
+
+
 def bare_spacy(texts: list[str], jobs: int) -> float:
     import spacy
 
@@ -81,6 +143,106 @@ def timed_ingest(folder: Path, db: Path, **kw) -> tuple[float, object]:
     t = time.perf_counter()
     summary = ingest([str(folder)], str(db), progress=False, quiet_errors=True, **kw)
     return time.perf_counter() - t, summary
+
+
+STORE_COUNTS = {
+    "articles": "SELECT count(*) FROM articles",
+    "duplicates": "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL",
+    "events": "SELECT count(*) FROM events",
+    "claims": "SELECT count(*) FROM claims",
+    "errors": "SELECT count(*) FROM errors",
+    "minhashes": "SELECT count(*) FROM minhashes",
+    "mentions": "SELECT count(*) FROM mentions",
+    "story_events": "SELECT count(*) FROM story_events",
+}
+
+
+def store_counts(db: Path) -> dict[str, int]:
+    """Row counts of the tables an ingest writes, to check that two engines stored the same."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {name: con.execute(sql).fetchone()[0] for name, sql in STORE_COUNTS.items()}
+    finally:
+        con.close()
+
+
+def snapshot_source(work: Path) -> Path:
+    """Import eventwire from a copy of src/eventwire made now, here and in every child process."""
+    import sys
+
+    dest = work / "src"
+    shutil.copytree(ROOT / "src" / "eventwire", dest / "eventwire",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    assert "eventwire" not in sys.modules, "snapshot before eventwire is imported"
+    sys.path.insert(0, str(dest))
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(dest), os.environ.get("PYTHONPATH")) if p)
+    import eventwire
+
+    assert Path(eventwire.__file__).is_relative_to(dest), eventwire.__file__
+    return dest
+
+
+def compare_dask(folder: Path, work: Path, jobs: int, repeats: int, quiet_wait: float = 0.0) -> dict:
+    """Figure 3 alone: ingest --jobs N and --engine dask in interleaved pairs, fresh stores each.
+    With ``quiet_wait``, each run waits (up to that many seconds) for the machine to be quiet."""
+    pairs = []
+
+    def run(label: str, db: Path, **kw):
+        if quiet_wait:
+            wait_for_quiet(quiet_wait)
+        b0 = busy_cpu_s()
+        with CpuWatch() as cpu:
+            t, summary = timed_ingest(folder, db, **kw)
+        # CPU seconds other processes took per second of this run, over all cores
+        others = max(busy_cpu_s() - b0 - cpu.client_s - cpu.children_s, 0.0) / t
+        print(f"  {label}: {t:.1f} s; other processes used {others:.2f} of {os.cpu_count()} cores meanwhile")
+        return t, summary, cpu, others
+
+    # the first run would pay for the client's imports (DuckDB, Arrow, datasketch, the store
+    # modules) that the other engine's runs find loaded: import them before the pairs
+    empty = work / "empty"
+    empty.mkdir(exist_ok=True)
+    timed_ingest(empty, work / "warm.duckdb")
+    import pyarrow  # noqa: F401  (write_articles)
+
+    import eventwire.engine.local  # noqa: F401
+    import eventwire.store.stories  # noqa: F401
+
+    for i in range(repeats):
+        load = os.getloadavg()[0]
+        t_jobs, s_jobs, cpu_jobs, others_jobs = run(f"--jobs {jobs}", work / f"jobs{i}.duckdb", jobs=jobs)
+        t_dask, s_dask, cpu_dask, others_dask = run("--engine dask", work / f"dask{i}.duckdb", engine="dask",
+                                                    jobs=jobs, parts_dir=str(work / f"parts{i}"))
+        c_jobs, c_dask = store_counts(work / f"jobs{i}.duckdb"), store_counts(work / f"dask{i}.duckdb")
+        # CPU seconds (client + workers) are usually less sensitive to other processes than wall time
+        cpu = {"jobs_client_s": cpu_jobs.client_s, "jobs_workers_s": cpu_jobs.children_s,
+               "dask_client_s": cpu_dask.client_s, "dask_workers_s": cpu_dask.children_s}
+        cpu_ratio = (cpu_jobs.client_s + cpu_jobs.children_s) / (cpu_dask.client_s + cpu_dask.children_s)
+        pair = {"ingest_jobs_s": t_jobs, "ingest_dask_s": t_dask, "dask_ratio": t_jobs / t_dask,
+                "cpu": cpu, "cpu_ratio": cpu_ratio, "others_cores_jobs": others_jobs,
+                "others_cores_dask": others_dask,
+                "load_average_start": load, "counts_jobs": c_jobs, "counts_dask": c_dask,
+                "same_counts": c_jobs == c_dask}
+        pairs.append(pair)
+        print(f"pair {i + 1}: --jobs {jobs} {t_jobs:.1f} s, dask {t_dask:.1f} s, ratio {t_jobs / t_dask:.3f} "
+              f"(load {load:.1f}); stored {s_jobs.stored}/{s_dask.stored} articles, "
+              f"{s_jobs.events}/{s_dask.events} events; same counts: {c_jobs == c_dask}")
+        print(f"  CPU s client+workers: --jobs {cpu['jobs_client_s']:.1f}+{cpu['jobs_workers_s']:.1f}, "
+              f"dask {cpu['dask_client_s']:.1f}+{cpu['dask_workers_s']:.1f}; CPU ratio {cpu_ratio:.3f}")
+        if c_jobs != c_dask:
+            print(f"  counts differ: jobs {c_jobs}\n                 dask {c_dask}")
+        for name in (f"jobs{i}.duckdb", f"dask{i}.duckdb"):
+            (work / name).unlink(missing_ok=True)
+    ratios = [p["dask_ratio"] for p in pairs]
+    cpu_ratios = [p["cpu_ratio"] for p in pairs]
+    print(f"Dask/--jobs {jobs} throughput ratio: median {statistics.median(ratios):.3f} of "
+          f"{', '.join(f'{r:.3f}' for r in ratios)} (target >= 0.90); CPU ratio: median "
+          f"{statistics.median(cpu_ratios):.3f} of {', '.join(f'{r:.3f}' for r in cpu_ratios)}")
+    return {"pairs": pairs, "dask_ratio_median": statistics.median(ratios),
+            "cpu_ratio_median": statistics.median(cpu_ratios),
+            "same_counts": all(p["same_counts"] for p in pairs)}
 
 
 def query_latency(db: Path, n_events: int, repeats: int = 7) -> dict:
@@ -118,6 +280,13 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--skip-dask", action="store_true")
+    ap.add_argument("--dask-only", action="store_true",
+                    help="only Dask vs --jobs, as interleaved pairs (see --repeats)")
+    ap.add_argument("--repeats", type=int, default=2, help="pairs of runs with --dask-only")
+    ap.add_argument("--quiet-wait", type=float, default=0.0,
+                    help="with --dask-only: before each run wait up to this many seconds for idle CPUs")
+    ap.add_argument("--snapshot", action="store_true",
+                    help="run a copy of src/eventwire taken at the start (the tree may change meanwhile)")
     args = ap.parse_args()
 
     files = sorted(Path(args.dir).glob("*.txt"))
@@ -126,13 +295,24 @@ def main() -> None:
     if not files:
         raise SystemExit(f"no .txt files in {args.dir}")
     work = Path(tempfile.mkdtemp(prefix="ew-bench-"))
+    if args.snapshot:
+        print(f"running a snapshot of src/eventwire in {snapshot_source(work)}")
     folder = work / "text"
     folder.mkdir()
     for f in files:
         shutil.copy(f, folder / f.name)
     texts = [f.read_text(encoding="utf-8") for f in sorted(folder.glob("*.txt"))]
     print(f"{len(texts)} articles from {args.dir}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}")
-    out: dict = {"articles": len(texts), "jobs": args.jobs, "load_average_start": os.getloadavg()[0]}
+    out: dict = {"articles": len(texts), "jobs": args.jobs, "snapshot": args.snapshot,
+                 "quiet_wait": args.quiet_wait, "load_average_start": os.getloadavg()[0]}
+    results = ROOT / "benchmarks" / "results"
+    if args.dask_only:
+        out.update(compare_dask(folder, work, args.jobs, max(args.repeats, 1), args.quiet_wait))
+        out["load_average_end"] = os.getloadavg()[0]
+        results.mkdir(exist_ok=True)
+        (results / "store_dask.json").write_text(json.dumps(out, indent=2) + "\n")
+        shutil.rmtree(work, ignore_errors=True)
+        return
 
     t_base = bare_spacy(texts, args.jobs)
     print(f"bare spaCy nlp.pipe(n_process={args.jobs}): {t_base:.1f} s ({len(texts) / t_base:.2f} articles/s)")
@@ -158,7 +338,6 @@ def main() -> None:
     print(f"daily counts by dyad and root over {q['events']:,} events ({q['groups']:,} groups): "
           f"median {q['median_ms']:.0f} ms, min {q['min_ms']:.0f}, max {q['max_ms']:.0f} (target <= 200 ms)")
     out["load_average_end"] = os.getloadavg()[0]
-    results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
     (results / "store.json").write_text(json.dumps(out, indent=2) + "\n")
     shutil.rmtree(work, ignore_errors=True)

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT
 
 from eventwire.config import Settings
-from eventwire.errors import ConfigError
+from eventwire.errors import ConfigError, EventwireError
 from eventwire.records import Article
 from eventwire.store.db import read_records, open_db
 from eventwire.store.ingest import ingest
@@ -60,3 +60,33 @@ def test_missing_dask_names_the_extra(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(ConfigError, match=r"eventwire\[dask\]"):
         list(dask_engine.code_dask(_articles(1), Settings(), tmp_path / "parts"))
+
+
+def test_local_cluster_starts_with_the_engine_config(monkeypatch, tmp_path):
+    """The LocalCluster the engine starts gets LOCAL_CLUSTER_CONFIG (glibc's malloc thresholds left
+    alone, profiler off, ...), and the caller's Dask config is as it was afterwards."""
+    distributed = pytest.importorskip("distributed")
+    import dask
+    from distributed.nanny import _get_env_variables
+
+    from eventwire.engine import dask_engine
+
+    seen = {}
+
+    def fake_cluster(**kwargs):
+        seen["env"] = _get_env_variables("distributed.nanny.pre-spawn-environ")
+        seen["config"] = {key: dask.config.get(key) for key in dask_engine.LOCAL_CLUSTER_CONFIG}
+        seen["kwargs"] = kwargs
+        raise OSError("no cluster in this test")
+
+    monkeypatch.setattr(distributed, "LocalCluster", fake_cluster)
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    before = {key: dask.config.get(key) for key in dask_engine.LOCAL_CLUSTER_CONFIG}
+    assert before != dask_engine.LOCAL_CLUSTER_CONFIG  # Dask's defaults differ, or this test shows nothing
+    with pytest.raises(EventwireError):
+        list(dask_engine.code_dask(_articles(1), Settings(), tmp_path / "parts", workers=2))
+    assert "MALLOC_TRIM_THRESHOLD_" not in seen["env"]
+    assert seen["config"] == dask_engine.LOCAL_CLUSTER_CONFIG
+    assert seen["config"]["distributed.worker.profile.enabled"] is False
+    assert seen["kwargs"]["n_workers"] == 2 and seen["kwargs"]["threads_per_worker"] == 1
+    assert {key: dask.config.get(key) for key in dask_engine.LOCAL_CLUSTER_CONFIG} == before

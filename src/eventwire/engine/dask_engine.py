@@ -11,8 +11,9 @@ and deletes it. ``parts_dir`` must be a folder every worker and the client can r
 temporary folder next to the database on one machine, a shared file system on a cluster.
 
 Without ``scheduler`` a LocalCluster with ``workers`` single-threaded worker processes
-starts and stops with the run; with ``scheduler`` (``tcp://HOST:PORT``) the run uses that
-cluster as it is (see docs/STORE.md for Slurm/PBS with dask-jobqueue and Kubernetes).
+starts and stops with the run, configured by ``LOCAL_CLUSTER_CONFIG``; with ``scheduler``
+(``tcp://HOST:PORT``) the run uses that cluster as it is (see docs/STORE.md for Slurm/PBS
+with dask-jobqueue and Kubernetes, and for the same settings on a cluster's workers).
 """
 from __future__ import annotations
 
@@ -27,7 +28,25 @@ from ..errors import ConfigError, EventwireError
 from ..pipeline import CodedArticle
 from ..records import Article, Claim, Event
 from . import WorkerError, peek
-from .local import chunks
+from .local import CHUNK, chunks
+
+# Dask settings for the LocalCluster this engine starts (measured on 2 cores, docs/STORE.md):
+# - the nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which turns off glibc's dynamic
+#   mmap threshold: each of spaCy's large short-lived arrays is then mapped afresh and faults its
+#   pages in again (4-6x the minor faults, 5-20% more CPU a coded article); None leaves glibc's
+#   default, as the --jobs workers have it;
+# - the statistical profiler samples every thread each 10 ms; the event-loop tick (20 ms) and the
+#   system monitor (0.5 s) only feed warnings and the dashboard (none here), and the memory
+#   monitors of nannies and workers poll each 0.1 s (1 s is soon enough to pause or restart a
+#   worker that holds a model and a chunk of Docs): on an idle 2-worker cluster these cost ~4%
+#   of a core in the client and ~2% in each worker, and ~1% and ~0.3% with these settings.
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 PART_COLUMNS = ["doc_id", "text", "date", "title", "url", "source", "path", "events", "claims",
                 "error_reason", "error_message"]
@@ -80,7 +99,7 @@ def read_part(path: str) -> Iterator[CodedArticle]:
 
 
 def code_dask(articles: Iterable[Article], settings: Settings | None = None, parts_dir: str | Path = "parts",
-              scheduler: str | None = None, workers: int = 2, chunk_size: int = 16,
+              scheduler: str | None = None, workers: int = 2, chunk_size: int = CHUNK,
               processes: bool = True) -> Iterator[CodedArticle]:
     """Code ``articles`` on a Dask cluster (a LocalCluster of ``workers`` processes when no scheduler)."""
     distributed = _distributed()
@@ -96,20 +115,19 @@ def code_dask(articles: Iterable[Article], settings: Settings | None = None, par
     cluster = None
     import dask
 
-    # the workers' statistical profiler samples every thread each 10 ms: on a small machine that is
-    # CPU the coding needs (a cluster's own workers keep whatever their configuration says)
-    profile = dask.config.set({"distributed.worker.profile.enabled": False})
     try:
         if scheduler:
             client = distributed.Client(scheduler, timeout="20s")
         else:
-            cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
-                                               dashboard_address=None)
+            # the scheduler, nannies and workers take the config in force when they start (a nanny
+            # keeps it to restart its worker); a cluster's own workers keep their configuration
+            with dask.config.set(LOCAL_CLUSTER_CONFIG):
+                cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
+                                                   processes=processes, dashboard_address=None)
             client = distributed.Client(cluster)
     except OSError as exc:
         if cluster is not None:
             cluster.close()
-        profile.__exit__(None, None, None)
         raise EventwireError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from exc
     run = uuid.uuid4().hex[:8]
     try:
@@ -148,4 +166,3 @@ def code_dask(articles: Iterable[Article], settings: Settings | None = None, par
         client.close()
         if cluster is not None:
             cluster.close()
-        profile.__exit__(None, None, None)
