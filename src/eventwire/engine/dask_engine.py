@@ -165,4 +165,20 @@ def code_dask(articles: Iterable[Article], settings: Settings | None = None, par
     finally:
         client.close()
         if cluster is not None:
+            _close_in_background(cluster)
+
+
+def _close_in_background(cluster) -> None:
+    """Stop the run's LocalCluster without waiting for it, as the local engine does not wait for
+    its pool (``shutdown(wait=False)``): every part is loaded, and the workers' exit with the
+    model loaded (~1.5 s) would otherwise hold up the last commit. The thread is no daemon, so
+    the process still exits only after the cluster has closed."""
+    import threading
+
+    def close() -> None:
+        try:
             cluster.close()
+        except Exception:  # pragma: no cover - nothing is left to save; the workers are daemonic
+            pass
+
+    threading.Thread(target=close, name="eventwire-dask-close").start()
