@@ -43,6 +43,20 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = ROOT.parent / "shared" / "corpora" / "polnear" / "train" / "text"
 
 
+def _children_cpu(me) -> dict[int, float]:
+    """CPU seconds (user + system) of each living child process of ``me``."""
+    import psutil
+
+    out: dict[int, float] = {}
+    for child in me.children(recursive=True):
+        try:
+            t = child.cpu_times()
+            out[child.pid] = t.user + t.system
+        except psutil.Error:
+            pass
+    return out
+
+
 class RssWatch:
     """Samples the resident memory of this process's descendants (the workers) until stopped."""
 
@@ -88,24 +102,14 @@ class CpuWatch(RssWatch):
         super().__init__(every)
         self.cpu: dict[int, float] = {}
         self._mine = self.me.cpu_times()
-        self._before: dict[int, float] = {}  # children alive already (a pool still exiting): their CPU so far
-        for child in self.me.children(recursive=True):
-            try:
-                t = child.cpu_times()
-                self._before[child.pid] = t.user + t.system
-            except psutil.Error:
-                pass
+        # children alive already (a pool still exiting): their CPU so far
+        self._before: dict[int, float] = _children_cpu(self.me)
 
     def _run(self) -> None:
         import psutil
 
         while not self._stop.is_set():
-            for child in self.me.children(recursive=True):
-                try:
-                    t = child.cpu_times()
-                    self.cpu[child.pid] = t.user + t.system
-                except psutil.Error:
-                    pass
+            self.cpu.update(_children_cpu(self.me))
             self._stop.wait(self.every)
 
     def __exit__(self, *exc) -> None:
