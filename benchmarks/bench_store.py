@@ -5,7 +5,9 @@
 Each figure is a ratio against a baseline measured in the same run:
   1. ingest --jobs 2 (read, dedup, code, store) vs the bare spaCy pipeline on the same
      texts, nlp.pipe(n_process=2) with the same components (model load included in both):
-     throughput ratio, target >= 0.85;
+     throughput ratio, target >= 0.85; measured as --repeats interleaved pairs whose order
+     alternates, the figure is the median of the pairs' ratios (this machine's speed drifts
+     by 15% over minutes, so one run of each says little);
   2. peak RSS of each worker process during that ingest, target <= 1.5 GB;
   3. ingest --engine dask on a LocalCluster of 2 workers vs ingest --jobs 2: ratio >= 0.90;
   4. daily event counts by dyad and root over 1,000,000 events (the coded events repeated
@@ -70,17 +72,20 @@ class RssWatch:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _run(self) -> None:
+    def _sample(self) -> None:
         import psutil
 
+        for child in self.me.children(recursive=True):
+            try:
+                rss = child.memory_info().rss
+                self.peak[child.pid] = max(self.peak.get(child.pid, 0), rss)
+                self.names.setdefault(child.pid, " ".join(child.cmdline()[1:4])[:60])
+            except psutil.Error:
+                pass
+
+    def _run(self) -> None:
         while not self._stop.is_set():
-            for child in self.me.children(recursive=True):
-                try:
-                    rss = child.memory_info().rss
-                    self.peak[child.pid] = max(self.peak.get(child.pid, 0), rss)
-                    self.names.setdefault(child.pid, " ".join(child.cmdline()[1:4])[:60])
-                except psutil.Error:
-                    pass
+            self._sample()
             self._stop.wait(self.every)
 
     def __enter__(self) -> "RssWatch":
@@ -106,10 +111,9 @@ class CpuWatch(RssWatch):
         self._before: dict[int, float] = _children_cpu(self.me)
 
     def _run(self) -> None:
-        import psutil
-
         while not self._stop.is_set():
             self.cpu.update(_children_cpu(self.me))
+            self._sample()
             self._stop.wait(self.every)
 
     def __exit__(self, *exc) -> None:
@@ -288,6 +292,65 @@ def compare_dask(folder: Path, work: Path, jobs: int, repeats: int, quiet_wait: 
             "same_counts": all(p["same_counts"] for p in pairs)}
 
 
+def compare_ingest(folder: Path, texts: list[str], work: Path, jobs: int, repeats: int,
+                   quiet_wait: float = 0.0) -> dict:
+    """Figures 1 and 2: the bare spaCy pipeline and ingest --jobs N in interleaved pairs whose
+    order alternates (bare ingest, ingest bare, ...), so that drifts in the machine's speed (seen
+    here: the same parse 15% slower or faster a few minutes apart) fall on both alike; the
+    figure is the median of the pairs' ratios. Peak RSS per worker is the largest seen."""
+    pairs = []
+    peaks: list[int] = []
+
+    def quiet() -> None:
+        wait_for_children()
+        if quiet_wait:
+            wait_for_quiet(quiet_wait)
+
+    # the first ingest would pay for the client's imports that later runs find loaded
+    empty = work / "empty"
+    empty.mkdir(exist_ok=True)
+    timed_ingest(empty, work / "warm.duckdb")
+    import pyarrow  # noqa: F401
+
+    import eventwire.engine.local  # noqa: F401
+    import eventwire.store.stories  # noqa: F401
+
+    for i in range(repeats):
+        order = ("bare", "ingest") if i % 2 == 0 else ("ingest", "bare")
+        got: dict = {}
+        for what in order:
+            quiet()
+            with CpuWatch() as cpu:
+                if what == "bare":
+                    t = bare_spacy(texts, jobs)
+                    summary = None
+                else:
+                    t, summary = timed_ingest(folder, work / f"jobs{i}.duckdb", jobs=jobs)
+            got[what] = (t, summary, cpu)
+            if what == "ingest":
+                peaks.extend(sorted(cpu.peak.values(), reverse=True)[:jobs])
+            print(f"  {'bare spaCy' if what == 'bare' else f'ingest --jobs {jobs}'}: {t:.1f} s "
+                  f"(CPU s parent {cpu.client_s:.1f} + workers {cpu.children_s:.1f})", flush=True)
+        (t_base, _, cpu_b), (t_jobs, s_jobs, cpu_j) = got["bare"], got["ingest"]
+        pair = {"order": list(order), "bare_spacy_s": t_base, "ingest_jobs_s": t_jobs,
+                "throughput_ratio": t_base / t_jobs,
+                "cpu": {"bare_parent_s": cpu_b.client_s, "bare_workers_s": cpu_b.children_s,
+                        "ingest_parent_s": cpu_j.client_s, "ingest_workers_s": cpu_j.children_s},
+                "stored": s_jobs.stored, "events": s_jobs.events}
+        pairs.append(pair)
+        print(f"pair {i + 1}: bare {t_base:.1f} s, ingest --jobs {jobs} {t_jobs:.1f} s, ratio "
+              f"{t_base / t_jobs:.3f}; {s_jobs.describe()}", flush=True)
+        if i < repeats - 1:
+            (work / f"jobs{i}.duckdb").unlink(missing_ok=True)
+    ratios = [p["throughput_ratio"] for p in pairs]
+    print(f"  throughput ratio ingest/bare: median {statistics.median(ratios):.3f} of "
+          f"{', '.join(f'{r:.3f}' for r in ratios)} (target >= 0.85)")
+    print(f"  peak RSS per worker: {', '.join(f'{w / 2**20:.0f} MB' for w in peaks)} (target <= 1536 MB)")
+    return {"pairs": pairs, "throughput_ratio": statistics.median(ratios),
+            "peak_rss_worker_mb": [round(w / 2**20) for w in peaks],
+            "db": str(work / f"jobs{repeats - 1}.duckdb")}
+
+
 def query_latency(db: Path, n_events: int, repeats: int = 7) -> dict:
     import duckdb
 
@@ -325,9 +388,11 @@ def main() -> None:
     ap.add_argument("--skip-dask", action="store_true")
     ap.add_argument("--dask-only", action="store_true",
                     help="only Dask vs --jobs, as interleaved pairs (see --repeats)")
-    ap.add_argument("--repeats", type=int, default=2, help="pairs of runs with --dask-only")
+    ap.add_argument("--repeats", type=int, default=3,
+                    help="interleaved pairs of runs: bare spaCy and ingest (figure 1), or with --dask-only "
+                         "--jobs and Dask (figure 3)")
     ap.add_argument("--quiet-wait", type=float, default=0.0,
-                    help="with --dask-only: before each run wait up to this many seconds for idle CPUs")
+                    help="before each compared run wait up to this many seconds for idle CPUs")
     ap.add_argument("--snapshot", action="store_true",
                     help="run a copy of src/eventwire taken at the start (the tree may change meanwhile)")
     args = ap.parse_args()
@@ -357,17 +422,9 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
         return
 
-    t_base = bare_spacy(texts, args.jobs)
-    print(f"bare spaCy nlp.pipe(n_process={args.jobs}): {t_base:.1f} s ({len(texts) / t_base:.2f} articles/s)")
-    with RssWatch() as watch:
-        t_jobs, s_jobs = timed_ingest(folder, work / "jobs.duckdb", jobs=args.jobs)
-    print(f"ingest --jobs {args.jobs}: {t_jobs:.1f} s ({len(texts) / t_jobs:.2f} articles/s); {s_jobs.describe()}")
-    workers = sorted(watch.peak.values(), reverse=True)[: args.jobs]
-    out.update(bare_spacy_s=t_base, ingest_jobs_s=t_jobs, throughput_ratio=t_base / t_jobs,
-               peak_rss_worker_mb=[round(w / 2**20) for w in workers], stored=s_jobs.stored,
-               events=s_jobs.events)
-    print(f"  throughput ratio ingest/bare: {t_base / t_jobs:.3f} (target >= 0.85)")
-    print(f"  peak RSS per worker: {', '.join(f'{w / 2**20:.0f} MB' for w in workers)} (target <= 1536 MB)")
+    fig = compare_ingest(folder, texts, work, args.jobs, max(args.repeats, 1), args.quiet_wait)
+    out.update(fig)
+    t_jobs = statistics.median(p["ingest_jobs_s"] for p in fig["pairs"])
 
     if not args.skip_dask:
         t_dask, s_dask = timed_ingest(folder, work / "dask.duckdb", engine="dask", jobs=args.jobs,
@@ -377,7 +434,7 @@ def main() -> None:
         print(f"  Dask/--jobs {args.jobs} throughput ratio: {t_jobs / t_dask:.3f} (target >= 0.90; one pair, "
               "not interleaved: on a busy machine use --dask-only --repeats N for a median)")
 
-    q = query_latency(work / "jobs.duckdb", args.events)
+    q = query_latency(Path(fig["db"]), args.events)
     out["query"] = q
     print(f"daily counts by dyad and root over {q['events']:,} events ({q['groups']:,} groups): "
           f"median {q['median_ms']:.0f} ms, min {q['min_ms']:.0f}, max {q['max_ms']:.0f} (target <= 200 ms)")

@@ -47,3 +47,20 @@ def test_event_json_has_contract_fields():
                 "trigger", "coder"):
         assert key in d
     assert d["kind"] == "event"
+
+
+def test_to_dict_names_every_field():
+    """The records' to_dict methods are written by hand (asdict is slow): a field added to a
+    record class must be added there too, or it would be lost on the way to JSON."""
+    from dataclasses import fields
+
+    a = Actor("Syria", "SYR", "SYR", ["GOV"], "Q858", [0, 5])
+    assert set(a.to_dict()) == {f.name for f in fields(Actor)}
+    for rec in (DateValue("2017-04-05", "day", "Wednesday"), TextSpan("said", [3, 7]),
+                Location("Idlib", "SYR", "Idlib", 35.9, 36.6, 169389, "city", "Idlib")):
+        assert set(rec.to_dict()) == {f.name for f in fields(type(rec))}
+    e = Event("d:1:1", "d", 1, [0, 4], "text", a, None, "112", "11", 3, -2.0, {"type": "ACCUSE", "mode": None},
+              "asserted")
+    assert set(e.to_dict()) == {f.name for f in fields(Event)}
+    c = Claim("d:c1", "d", a, TextSpan("said", [0, 1]), TextSpan("x", [2, 3]), "asserted", 4)
+    assert set(c.to_dict()) == {f.name for f in fields(Claim)}

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eventwire.when import precision_of, resolve
 from eventwire.where import gazetteer
@@ -213,3 +215,43 @@ def test_user_places_file_through_the_cli(tmp_path):
     assert res.returncode == 0, res.stderr
     places = [json.loads(line)["location"] for line in res.stdout.splitlines() if '"event"' in line]
     assert any(p and p["name"] == "Zorblat Valley" and p["country"] == "SYR" for p in places)
+
+
+_DATE_WORDS = ["in", "since", "early", "mid-", "late", "of", "year", "last", "this", "next", "past", "the", "day",
+               "before", "yesterday", "today", "tonight", "tomorrow", "overnight", "earlier", "later", "at", "over",
+               "weekend", "week", "weeks", "month", "months", "years", "recent", "days", "ago", "a", "an", "two",
+               "several", "few", "March", "march", "Mar.", "Sept", "May", "may", "Monday", "Friday's", "morning",
+               "night", "2017", "1999", "5", "5th", "21st", "2017-04-05", "12:30", "2017.5", "of", "on", "said",
+               "troops", "mid-March", "through", ",", ".", "-", "'s", "X", "é"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_DATE_WORDS), max_size=30),
+       st.lists(st.sampled_from([" ", "  ", "\n", "", "-", ", "]), min_size=30, max_size=30))
+def test_date_matches_is_the_pattern(words, seps):
+    """date_matches tries the pattern only where a date can begin; it must find exactly
+    what scanning every position finds."""
+    from eventwire.when import DATE_PATTERN, date_matches
+
+    text = "".join(w + s for w, s in zip(words, seps))
+    assert [(m.span(), m.lastgroup) for m in date_matches(text)] == \
+        [(m.span(), m.lastgroup) for m in DATE_PATTERN.finditer(text)]
+
+
+def test_date_matches_on_dev_texts():
+    import json
+    from pathlib import Path
+
+    from eventwire.when import DATE_PATTERN, date_matches
+
+    data = Path(__file__).parent / "data"
+    texts = [p.read_text(encoding="utf-8") for p in sorted((data / "newswire_dev").rglob("*.txt"))]
+    texts += [json.loads(line).get("text", "") for line in (data / "when_where_dev.jsonl").read_text().splitlines()
+              if line.strip()]
+    assert len(texts) > 200
+    found = 0
+    for text in texts:
+        fast = [(m.span(), m.lastgroup) for m in date_matches(text)]
+        assert fast == [(m.span(), m.lastgroup) for m in DATE_PATTERN.finditer(text)]
+        found += len(fast)
+    assert found > 200

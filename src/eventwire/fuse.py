@@ -160,11 +160,13 @@ def number_words() -> dict[str, float]:
     return {r["word"]: float(r["value"]) for r in read_tsv("fusion", "numbers.tsv")}
 
 
-@lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
+    # the language check's English function words (spaCy's stop words, contractions aside:
+    # _WORD never yields those); read from data rather than from spaCy, which the process
+    # that writes the store would otherwise import for this alone (a second and a half)
+    from .language import english_function_words
 
-    return frozenset(STOP_WORDS)
+    return english_function_words()
 
 
 @lru_cache(maxsize=1)

@@ -64,6 +64,11 @@ def _function_words() -> tuple[frozenset[str], dict[str, str], dict[str, tuple[s
     return english, names, index
 
 
+def english_function_words() -> frozenset[str]:
+    """The English function words of ``data/language/function_words.tsv`` (stop words)."""
+    return _function_words()[0]
+
+
 def _is_latin(ch: str) -> bool:
     o = ord(ch)
     return o < 0x250 or 0x1E00 <= o <= 0x1EFF or 0x2C60 <= o <= 0x2C7F or 0xA720 <= o <= 0xA7FF

@@ -6,7 +6,7 @@ Records are plain dataclasses with a lossless JSON round trip:
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -22,9 +22,12 @@ class Actor:
     span: list[int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        if d["span"] is None:
-            del d["span"]
+        # by hand, not dataclasses.asdict: that deep-copies field by field, and ingest turns
+        # every record of a corpus into JSON
+        d = {"text": self.text, "code": self.code, "country": self.country, "sectors": list(self.sectors),
+             "entity": self.entity}
+        if self.span is not None:
+            d["span"] = list(self.span)
         return d
 
     @classmethod
@@ -42,6 +45,9 @@ class DateValue:
     precision: str  # day | month | year
     text: str
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "precision": self.precision, "text": self.text}
+
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> "DateValue | None":
         return None if d is None else cls(**d)
@@ -57,6 +63,10 @@ class Location:
     geonameid: int | None = None
     precision: str | None = None  # city | region | country
     text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "country": self.country, "admin1": self.admin1, "lat": self.lat,
+                "lon": self.lon, "geonameid": self.geonameid, "precision": self.precision, "text": self.text}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> "Location | None":
@@ -88,15 +98,17 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"kind": "event"}
-        for name in ("event_id", "doc_id", "sentence", "span", "text"):
+        for name in ("event_id", "doc_id", "sentence", "text"):
             d[name] = getattr(self, name)
+        d["span"] = list(self.span)
         d["source"] = self.source.to_dict() if self.source else None
         d["target"] = self.target.to_dict() if self.target else None
-        for name in ("cameo", "root", "quad_class", "goldstein", "plover", "certainty"):
+        for name in ("cameo", "root", "quad_class", "goldstein", "certainty"):
             d[name] = getattr(self, name)
+        d["plover"] = dict(self.plover)
         d["attributed_to"] = self.attributed_to.to_dict() if self.attributed_to else None
-        d["date"] = asdict(self.date) if self.date else None
-        d["location"] = asdict(self.location) if self.location else None
+        d["date"] = self.date.to_dict() if self.date else None
+        d["location"] = self.location.to_dict() if self.location else None
         d["trigger"] = self.trigger
         d["coder"] = self.coder
         d["claim_id"] = self.claim_id
@@ -121,6 +133,9 @@ class TextSpan:
     text: str
     span: list[int]
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "span": list(self.span)}
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "TextSpan":
         return cls(text=d["text"], span=list(d["span"]))
@@ -142,7 +157,7 @@ class Claim:
             "kind": "claim", "claim_id": self.claim_id, "doc_id": self.doc_id,
             "sentence": self.sentence,
             "speaker": self.speaker.to_dict() if self.speaker else None,
-            "cue": asdict(self.cue), "content": asdict(self.content),
+            "cue": self.cue.to_dict(), "content": self.content.to_dict(),
             "certainty": self.certainty,
         }
 

@@ -47,13 +47,16 @@ class NearDuplicates:
         self.num_perm = num_perm
         self._lsh = ds.MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._sigs: dict[str, object] = {}
+        # the permutations depend on the seed alone: made once, not for every MinHash (a
+        # random generator seeded anew each time, a third of the cost of a signature)
+        self._perms = ds.MinHash(num_perm=num_perm, seed=1, scheme="affine32").permutations
 
     def signature(self, text: str) -> bytes | None:
         """The MinHash signature of ``text`` as bytes, or None when the text is too short to judge."""
         sh = shingles(text)
         if len(sh) < MIN_SHINGLES:
             return None
-        m = _datasketch().MinHash(num_perm=self.num_perm, seed=1, scheme="affine32")
+        m = _datasketch().MinHash(num_perm=self.num_perm, seed=1, scheme="affine32", permutations=self._perms)
         m.update_batch([s.encode("utf-8") for s in sh])
         return m.hashvalues.tobytes()
 
@@ -61,7 +64,7 @@ class NearDuplicates:
         import numpy as np
 
         return _datasketch().MinHash(num_perm=self.num_perm, seed=1, scheme="affine32",
-                                     hashvalues=np.frombuffer(sig, dtype=np.uint32))
+                                     hashvalues=np.frombuffer(sig, dtype=np.uint32), permutations=self._perms)
 
     def find(self, sig: bytes | None) -> tuple[str, float] | None:
         """The first indexed article this signature nearly duplicates, with the estimated similarity."""
