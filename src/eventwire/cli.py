@@ -322,8 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --engine dask: folder for the workers' Parquet parts (shared by all machines)")
     p.add_argument("--dedup-threshold", type=float, default=0.8, metavar="J",
                    help="MinHash similarity at which an article is a near-duplicate (0 turns it off)")
-    p.add_argument("--commit-every", type=int, default=64, metavar="N",
-                   help="commit after at most N articles (or a second); 1 commits every article on its own")
+    p.add_argument("--commit-every", type=int, default=256, metavar="N",
+                   help="commit after at most N articles (or 3 seconds); 1 commits every article on its own")
     _common(p)
     p.set_defaults(func=cmd_ingest)
 

@@ -112,7 +112,9 @@ class Pipeline:
         texts = [a.text for a in batch]
         for art, doc in zip(batch, self.nlp.pipe(texts, batch_size=self.settings.batch_size)):
             try:
-                state(doc).article = art
+                st = state(doc)
+                st.article = art
+                st.text = art.text   # spaCy keeps the text exactly (doc.text == text); doc.text rebuilds it
                 for stage in self.stages:
                     doc = stage(doc)
                 yield art, doc, None

@@ -600,16 +600,20 @@ class _DocResolution:
         continues the last sentence's subject ("Macron praised Tusk. He also called on ...")."""
         want = PERSON_PRONOUNS.get(tok.lower_)
         fits = []
+        named = None   # the entities named as persons (a pronoun's entity must be one of them)
+        i = tok.i
         for m in reversed(self.mentions):
-            if m.start < tok.i and m.kind in ("person", "pronoun") and m.entity and tok.i - m.start < 120:
-                if m.kind == "pronoun" and m.head == tok.i:
+            if m.start < i and i - m.start < 120 and m.kind in ("person", "pronoun") and m.entity:
+                if m.kind == "pronoun" and m.head == i:
                     continue
                 got = self.gender.get(m.entity)
                 if want and got and got != want:
                     continue
-                if m.kind == "pronoun" and not any(x.kind == "person" and x.entity == m.entity
-                                                   for x in self.mentions):
-                    continue
+                if m.kind == "pronoun":
+                    if named is None:
+                        named = {x.entity for x in self.mentions if x.kind == "person"}
+                    if m.entity not in named:
+                        continue
                 fits.append(m)
         if not fits:
             return None

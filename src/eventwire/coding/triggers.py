@@ -94,8 +94,9 @@ class TriggerDictionary:
         if pos == "noun" and tok.pos_ == "VERB" and not self.candidates(pos, lemma):
             lemma = tok.lower_  # a gerund used as a noun: "Israeli tank shelling" is listed as 'shelling'
         best, best_key = None, None
+        memo: dict = {}   # the modifier words of a token, walked once for all the entries
         for trig in self.candidates(pos, lemma):
-            bound = _satisfies(trig, tok)
+            bound = _satisfies(trig, tok, memo)
             if bound is not None:
                 # most constraints met; then the entry that is not a fallback (a required object,
                 # modifier or particle met beats an optional preposition); then the finer code
@@ -157,7 +158,7 @@ def _particles(tok):
             yield c
 
 
-def _satisfies(trig: Trigger, tok) -> dict | None:
+def _satisfies(trig: Trigger, tok, memo: dict | None = None) -> dict | None:
     """What ``trig`` binds on ``tok``, with ``_score`` = constraints met; None when it fails.
 
     Particle, object and modifier are required. The preposition marks where the target is:
@@ -192,10 +193,15 @@ def _satisfies(trig: Trigger, tok) -> dict | None:
         bound["_score"] += 1
         bound["_required"] += 1
     if trig.modifiers:
-        words = _modifier_words(tok)
+        memo = {} if memo is None else memo
+        words = memo.get(tok.i)
+        if words is None:
+            words = memo[tok.i] = _modifier_words(tok)
         if obj is not None:
-            words |= _modifier_words(obj)
-        if not words & set(trig.modifiers):
+            if obj.i not in memo:
+                memo[obj.i] = _modifier_words(obj)
+            words = words | memo[obj.i]
+        if words.isdisjoint(trig.modifiers):
             return None
         bound["_score"] += 1
         bound["_required"] += 1

@@ -11,9 +11,9 @@ coded goes to the errors table with the reason; the run goes on.
 
 Engines (engine/): ``local`` with ``jobs`` worker processes (1: in this process) or ``dask``
 (a LocalCluster, or the cluster at ``scheduler``). Coded articles are committed in groups
-of up to ``commit_every`` (or after ``commit_seconds``): one DuckDB commit costs
-milliseconds, more than coding a short article's records, and a group is all-or-nothing
-like a single article. ``_commit`` is the one place where articles reach the store.
+of up to ``commit_every`` (or after ``commit_seconds``): one DuckDB commit, with the
+story events it updates, costs more than storing a short article's records, and a group
+is all-or-nothing like a single article. ``_commit`` is the one place where articles reach the store.
 
 Memory is flat however large the input: files are read record by record (read/files.py), the
 store is asked which of a block of articles it holds (one query a block), and only the articles
@@ -109,8 +109,8 @@ class _Progress:
 
 def ingest(paths, db: str, date: str | None = None, settings: Settings | None = None,
            progress: bool = True, jobs: int = 1, engine: str = "local", scheduler: str | None = None,
-           dedup_threshold: float = 0.8, parts_dir: str | None = None, commit_every: int = 64,
-           commit_seconds: float = 1.0, quiet_errors: bool = False) -> IngestSummary:
+           dedup_threshold: float = 0.8, parts_dir: str | None = None, commit_every: int = 256,
+           commit_seconds: float = 3.0, quiet_errors: bool = False) -> IngestSummary:
     """Code the articles under ``paths`` into the DuckDB file ``db``; see the module docstring."""
     from ..pipeline import normalise_date
     from .dedup import NearDuplicates
@@ -219,6 +219,7 @@ def ingest(paths, db: str, date: str | None = None, settings: Settings | None = 
             aid = article_id(result.article.text)
             pending.append(StoredArticle(result.article, result.events, result.claims,
                                          signature=signatures.pop(aid, None)))
+            bar.update(summary)   # coded; the summary's counts move when the group is committed
             if len(pending) >= commit_every or time.monotonic() - last_commit >= commit_seconds:
                 committed.extend(article_id(i.article.text) for i in pending)
                 _commit(con, pending, summary, bar, errors)
@@ -253,5 +254,5 @@ def _commit(con, pending: list[StoredArticle], summary: IngestSummary, bar: _Pro
             summary.stored += 1
             summary.events += len(item.events)
             summary.claims += len(item.claims)
-            bar.update(summary)
+    bar.update(summary, 0)
     pending.clear()
