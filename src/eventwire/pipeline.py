@@ -159,10 +159,18 @@ def build_records(doc, art: Article, settings: Settings) -> tuple[list[Event], l
                                    TextSpan(content.text, [content.start_char, content.end_char]),
                                    certainty, sent_index.get(doc[c.cue].sent.start, 0)))
     events: list[Event] = []
+    seen: set[tuple] = set()
     for e in sorted(st.events, key=lambda e: (e.start, e.head)):
         if e.certainty not in settings.certainty:
             continue
         entry = lookup(e.code)
+        # one trigger coded twice with the same codes is one event, whatever words named its
+        # actors ("Russian missiles and drones struck ...": not two strikes)
+        key = (e.head, entry.code, e.source.code if e.source else None, e.target.code if e.target else None,
+               e.certainty, e.claim)
+        if key in seen:
+            continue
+        seen.add(key)
         span = doc[e.start:e.end]
         sent_no = sent_index.get(doc[e.head].sent.start, 0)
         attributed = None

@@ -329,20 +329,33 @@ def _candidate_spans(doc):
     # by their primary names only
     person = {i for ent in doc.ents if ent.label_ == "PERSON" for i in range(ent.start, ent.end)}
     out = []
+    # a place name that heads a claim's speaker stands for a government, not a place: "Moscow
+    # said it had hit ...", "the Russian defence ministry said" (but "Kharkiv's governor said"
+    # keeps Kharkiv, which is not the speaker's head)
+    speaking = {m.head for c in st.claims for m in c.speakers}
+    if speaking:
+        out_append = out.append
+
+        def keep(item) -> None:
+            span = item[0]
+            if not any(span.start <= h < span.end for h in speaking):
+                out_append(item)
+    else:
+        keep = out.append
     for ent in doc.ents:
         if ent.label_ in ("GPE", "LOC") or (ent.label_ == "NORP" and not actor_tokens & set(range(ent.start, ent.end))):
-            out.append((ent, True))
+            keep((ent, True))
         if ent.label_ in ("GPE", "LOC", "FAC", "ORG") and len(ent) > 1:
             for k in range(len(ent) - 1, 0, -1):
                 if ent[k - 1].pos_ == "PROPN":
-                    out.append((ent[:k], False))
+                    keep((ent[:k], False))
     for m in st.mentions:
         if m.kind in ("country", "capital", "seat"):
-            out.append((doc[m.start:m.end], True))
+            keep((doc[m.start:m.end], True))
     # "southern Lebanon" is an entry of its own where the gazetteer has one
     for span, _ in list(out):
         if span.start > 0 and DIRECTION.match(doc[span.start - 1].text + " "):
-            out.append((doc[span.start - 1:span.end], False))
+            keep((doc[span.start - 1:span.end], False))
     run: list[int] = []
     for tok in [*doc, None]:
         # capitalised words inside a sentence: proper nouns, or words the tagger took for common
@@ -353,7 +366,7 @@ def _candidate_spans(doc):
             continue
         if run:
             span = doc[run[0]:run[-1] + 1]
-            out.append((span, all(t.pos_ == "PROPN" and t.i not in person for t in span)))
+            keep((span, all(t.pos_ == "PROPN" and t.i not in person for t in span)))
             run = []
     return out
 
@@ -687,4 +700,6 @@ class WhereStage:
                     break
             if pm is not None:
                 e.location = pm.place.location(pm.text)
+                if doc[pm.start:pm.end].text == pm.text:   # a place the text names (not one inferred)
+                    e.place_span = (pm.start, pm.end)
         return doc

@@ -698,6 +698,11 @@ class _DocResolution:
         if self.conjuncts:
             heads = {c.head for c in self.conjuncts}
             self.mentions = [m for m in self.mentions if m.head not in heads] + self.conjuncts
+        if dateline is not None:
+            # the parse can hang the dateline on the first noun phrase ("KYIV -- Russian missiles")
+            for m in self.mentions:
+                while m.start < m.head and self.doc[m.start].idx < dateline.end:
+                    m.start += 1
         self.mentions.sort(key=lambda m: (m.start, m.head))
         index = {m.head: i for i, m in enumerate(self.mentions)}
         return self.mentions, index

@@ -50,6 +50,7 @@ class EventInfo:
     means: int | None = None        # an event noun merged into the verb ("airstrikes killed ...")
     date: object = None             # records.DateValue (when stage)
     location: object = None         # records.Location (where stage)
+    place_span: tuple | None = None  # the tokens naming that place, when the text names it (where stage)
 
 
 @lru_cache(maxsize=1)
@@ -806,8 +807,9 @@ class PlaceTargetStage:
                     or not e.code.startswith(PLACE_TARGET_CODES) \
                     or (loc.country == e.source.country and not e.code.startswith(DOMESTIC_PLACE_CODES)):
                 continue
-            head = doc[e.head]
-            e.target = ActorMention(head.i, head.i + 1, head.i, loc.country, loc.country, [], loc.country,
+            # the target's words are the place's where the text names it, else the trigger's
+            start, end = e.place_span or (e.head, e.head + 1)
+            e.target = ActorMention(start, end, end - 1, loc.country, loc.country, [], loc.country,
                                     "place", f"the place of the event, {loc.name}")
             e.rule += "/place target"
         events = doc._.ew.events
