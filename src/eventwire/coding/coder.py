@@ -18,7 +18,7 @@ from functools import lru_cache
 from ..actors import ActorMention, mention_at
 from ..data_files import read_tsv
 from . import modality
-from .roles import actors_of, child, is_passive, pobj_of, reporting_subject, subject_actors, subject_of
+from .roles import actors_of, child, is_passive, not_owned, pobj_of, reporting_subject, subject_actors, subject_of
 from .triggers import Trigger, TriggerDictionary
 
 RECIPROCAL_ROOTS = {"03", "04", "05", "06"}
@@ -290,7 +290,11 @@ class Coder:
                 events += found
         for tok in doc:
             if tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "xcomp", "ccomp") and tok.i not in consumed:
-                events += self.adjective_events(tok)
+                found = self.adjective_events(tok)
+                inner = {i for e in found for i in e.tokens if i != tok.i}
+                if inner:
+                    events = [e for e in events if not (e.head in inner and e.source is None)]
+                events += found
         _corefer_event_nouns(doc, events)
         # "pledged to expel", "agreed to lift sanctions": the pledged act is the event (coded 03x
         # below from its own code), not the pledge verb's general 03 code as well
@@ -447,9 +451,10 @@ class Coder:
                 targets = actors_of(child(tok, "dative"))
             if not targets:
                 targets = fallback_targets(tok, obj if obj is not None else d, code)
-            if not targets and obj is not None and d is not None and d.i == obj.i:
+            if not targets and obj is not None and d is not None and d.i == obj.i \
+                    and obj.lemma_.lower() not in not_owned():
                 # "rejected a Chinese offer", "declared a Russian diplomat persona non grata": the
-                # object's owner is who the act is aimed at
+                # object's owner is who the act is aimed at (not "pledged Australian dollars")
                 targets = [m for c in obj.children if c.dep_ in ("amod", "compound", "poss", "nmod") and c.i < obj.i
                            for m in actors_of(c) if m.country and not m.guessed]
         if not sources and is_passive(tok):
@@ -530,8 +535,12 @@ class Coder:
             targets = _inner_target(pobj_of(bound["prep"]))
         cert, cue_tok = modality.certainty_cue(verb)
         start, end = clause_span(verb)
+        words = [tok.i]
+        inner = pobj_of(bound["prep"]) if "prep" in bound else None
+        if inner is not None and trig.modifiers:
+            words.append(inner.i)   # "open to talks": the talks are this event, not one of their own
         return [EventInfo(tok.i, trig.code, s, t, start, end, cert, cue_tok.text if cue_tok is not None else None,
-                          trig, [tok.i], f"adjective/{how or 'none'}")
+                          trig, list(words), f"adjective/{how or 'none'}")
                 for s, t in _pairs(sources, targets, trig.code, False)]
 
     # -- nouns ----------------------------------------------------------------
@@ -790,7 +799,8 @@ def _from_dateline(st, e: EventInfo, doc) -> bool:
 
 
 class PlaceTargetStage:
-    """Targets from places, for events that have a source but no target.
+    """Targets from places, for events that have a source but no target, and for acts of
+    force (18-20) that have neither.
 
     reads: doc._.ew.events with their locations (where stage); writes: EventInfo.target.
     """
@@ -803,9 +813,13 @@ class PlaceTargetStage:
             loc = e.location
             if loc is not None and e.code[:2] == "04" and _from_dateline(st, e, doc):
                 continue   # a visit is not to the city the story was filed from
-            if e.target is not None or e.source is None or loc is None or not loc.country \
+            # an act of force by an unnamed doer ("a car bomb exploded in Hasakah") is aimed at
+            # the place too; other acts need a doer to say whose place is the other side
+            if e.target is not None or loc is None or not loc.country \
                     or not e.code.startswith(PLACE_TARGET_CODES) \
-                    or (loc.country == e.source.country and not e.code.startswith(DOMESTIC_PLACE_CODES)):
+                    or (e.source is None and not e.code.startswith(DOMESTIC_PLACE_CODES)) \
+                    or (e.source is not None and loc.country == e.source.country
+                        and not e.code.startswith(DOMESTIC_PLACE_CODES)):
                 continue
             # the target's words are the place's where the text names it, else the trigger's
             start, end = e.place_span or (e.head, e.head + 1)

@@ -4,6 +4,8 @@ Shared by the events and claims stages; reads doc._.ew.mentions (actors stage).
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..actors import ActorMention, mention_at
 
 SUBJECT_DEPS = ("nsubj", "csubj", "expl")
@@ -111,6 +113,8 @@ def _owner_fallback(tok) -> list[ActorMention]:
     target ("a strike on Odesa") stands for its country."""
     if tok.pos_ not in ("NOUN", "PROPN"):
         return []
+    if tok.lemma_.lower() in not_owned():   # "Australian dollars" are money, not Australia's
+        return []
     for c in tok.children:
         if c.dep_ in ("amod", "compound", "poss", "nmod") and c.i < tok.i:
             m = mention_at(tok.doc, c.i)
@@ -130,6 +134,14 @@ def _owner_fallback(tok) -> list[ActorMention]:
 
 
 OWNER_KINDS = {"country", "demonym", "capital", "org", "group", "seat", "pronoun"}
+
+
+@lru_cache(maxsize=1)
+def not_owned() -> frozenset[str]:
+    """Nouns whose national modifier is no owner (data/coding/not_owned.tsv)."""
+    from ..data_files import read_tsv, split
+
+    return frozenset(w for row in read_tsv("coding", "not_owned.tsv") for w in split(row["lemma"]))
 
 
 def _as_owner(m: ActorMention, tok, why: str) -> ActorMention:
