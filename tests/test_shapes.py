@@ -107,3 +107,16 @@ def test_instruments_refine_the_use_of_force(code):
     misses = [(r["example"], [e.cameo for e in code(r["example"], "2024-05-01")]) for r in rows
               if not any(e.cameo == r["code"] for e in code(r["example"], "2024-05-01"))]
     assert not misses, misses
+
+
+def test_not_owned_nouns_give_no_target(code):
+    rows = _examples("not_owned.tsv")
+    assert rows
+    for r in rows:
+        events = code(r["example"], "2024-05-01")
+        assert events, r["example"]
+        # the doer's own money or clock is never what the act is aimed at
+        assert not any(e.source and e.target and e.source.country == e.target.country for e in events), \
+            [(e.cameo, e.source.code, e.target and e.target.code) for e in events]
+    coded = code("Australia pledged 100 million Australian dollars to help Pacific island nations.", "2024-05-01")
+    assert any(e.root == "03" and e.source and e.source.country == "AUS" for e in coded)

@@ -333,15 +333,18 @@ def _candidate_spans(doc):
     # said it had hit ...", "the Russian defence ministry said" (but "Kharkiv's governor said"
     # keeps Kharkiv, which is not the speaker's head)
     speaking = {m.head for c in st.claims for m in c.speakers}
-    if speaking:
-        out_append = out.append
+    from .coding.roles import not_owned
 
-        def keep(item) -> None:
-            span = item[0]
-            if not any(span.start <= h < span.end for h in speaking):
-                out_append(item)
-    else:
-        keep = out.append
+    unowned = not_owned()   # nor is a place name that modifies a currency or a clock ("Moscow time")
+    out_append = out.append
+
+    def keep(item) -> None:
+        span = item[0]
+        if speaking and any(span.start <= h < span.end for h in speaking):
+            return
+        if span.end < len(doc) and doc[span.end].lemma_.lower() in unowned and doc[span.end].pos_ == "NOUN":
+            return
+        out_append(item)
     for ent in doc.ents:
         if ent.label_ in ("GPE", "LOC") or (ent.label_ == "NORP" and not actor_tokens & set(range(ent.start, ent.end))):
             keep((ent, True))
