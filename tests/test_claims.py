@@ -129,7 +129,9 @@ def test_seed_article_claims_and_attributed_events(code, shared_seed):
     by_claim = {c.claim_id: c for c in claims}
     attributed = {by_claim[e.claim_id].speaker.text: e for e in events
                   if e.claim_id in by_claim and by_claim[e.claim_id].speaker}
-    for claim in (zakharova, state_dept, kim):
+    # (Kim's claim, "could not confirm the complete destruction of ... facilities in Syria", holds
+    # no event that names an actor: events naming neither source nor target are not written)
+    for claim in (zakharova, state_dept):
         e = attributed.get(claim.speaker.text)
         assert e is not None, f"no event attributed to {claim.speaker.text}"
         assert e.attributed_to is not None and e.attributed_to.code == claim.speaker.code

@@ -41,3 +41,12 @@ def test_a_target_read_off_the_place_shows_the_place_words():
     for e in got:
         a, b = e.target.span
         assert text[a:b] == "Mali", e.target.text
+
+
+def test_events_that_name_no_actor_are_not_written_unless_asked():
+    from eventwire.config import Settings
+
+    text = "A ceasefire in the Gaza Strip took effect on Sunday morning."
+    assert not [r for r in code_text(text, date="2024-03-02") if r.kind == "event"]
+    kept = [r for r in code_text(text, date="2024-03-02", settings=Settings(actorless=True)) if r.kind == "event"]
+    assert kept and all(e.source is None and e.target is None for e in kept)

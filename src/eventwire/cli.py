@@ -29,7 +29,8 @@ def _settings(args) -> Settings:
                     place_files=tuple(getattr(args, "places", None) or ()), certainty=certainty,
                     max_chars=getattr(args, "max_chars", None) or Settings.max_chars,
                     max_bytes=getattr(args, "max_bytes", None) or Settings.max_bytes,
-                    language_check=not getattr(args, "no_language_check", False))
+                    language_check=not getattr(args, "no_language_check", False),
+                    actorless=getattr(args, "actorless", False))
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -44,6 +45,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help=f"largest file read whole, and longest JSON/CSV line (default {Settings.max_bytes:,})")
     p.add_argument("--no-language-check", action="store_true",
                    help="code articles that do not read as English too (by default they are skipped)")
+    p.add_argument("--actorless", action="store_true",
+                   help="also write events that name neither a source nor a target (by default dropped)")
 
 
 @contextmanager

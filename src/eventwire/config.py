@@ -23,4 +23,6 @@ class Settings:
     language_check: bool = True                # refuse articles that are not English (eventwire.language)
     batch_size: int = 32                       # articles per nlp.pipe batch
     claims: bool = True                        # write claim records
+    actorless: bool = False                    # also write events that name neither a source nor a target
+                                               # ("the unrest in Iran"): no one did anything to anyone
     extra: dict = field(default_factory=dict, hash=False, compare=False)

@@ -163,6 +163,8 @@ def build_records(doc, art: Article, settings: Settings) -> tuple[list[Event], l
     for e in sorted(st.events, key=lambda e: (e.start, e.head)):
         if e.certainty not in settings.certainty:
             continue
+        if e.source is None and e.target is None and not settings.actorless:
+            continue   # "the unrest in Iran", "a ceasefire in Gaza": nobody did anything to anyone
         entry = lookup(e.code)
         # one trigger coded twice with the same codes is one event, whatever words named its
         # actors ("Russian missiles and drones struck ...": not two strikes)
