@@ -95,6 +95,22 @@ def target_preps() -> dict[str, tuple[str, ...]]:
     return {r["root"]: tuple(r["preps"].split("|")) for r in read_tsv("coding", "target_preps.tsv")}
 
 
+RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
+
+
+def _object_is_antecedent(verb) -> bool:
+    """In a relative clause, is the described noun the verb's object? Yes when the clause has a
+    subject of its own and its object, if any, is a relative pronoun ("the tests that Seoul
+    condemned", "the offer Manila rejected"); no for "the group that attacked the base"."""
+    subj = child(verb, "nsubj")
+    if subj is None or subj.lower_ in RELATIVE_PRONOUNS:
+        return False
+    if child(verb, "nsubjpass") is not None:
+        return False
+    obj = child(verb, "dobj")
+    return obj is None or obj.lower_ in RELATIVE_PRONOUNS
+
+
 def fallback_targets(tok, obj, code: str) -> list[ActorMention]:
     """Targets from the prepositions usual for this kind of event ("launched missiles at X")."""
     table = target_preps()
@@ -457,6 +473,11 @@ class Coder:
                 # object's owner is who the act is aimed at (not "pledged Australian dollars")
                 targets = [m for c in obj.children if c.dep_ in ("amod", "compound", "poss", "nmod") and c.i < obj.i
                            for m in actors_of(c) if m.country and not m.guessed]
+        if not targets and tok.dep_ == "relcl" and _object_is_antecedent(tok):
+            # "the Chinese offer that Papua New Guinea rejected", "the journalist whom Iran
+            # jailed": the noun the clause describes is what the act was done to
+            targets = actors_of(tok.head)
+            how = (how or "verb") + "/relative object" if targets else how
         if not sources and is_passive(tok):
             # "killed in Israeli tank shelling": the means names who did it
             sources = self._means_owner(tok)
