@@ -120,3 +120,13 @@ def test_not_owned_nouns_give_no_target(code):
             [(e.cameo, e.source.code, e.target and e.target.code) for e in events]
     coded = code("Australia pledged 100 million Australian dollars to help Pacific island nations.", "2024-05-01")
     assert any(e.root == "03" and e.source and e.source.country == "AUS" for e in coded)
+
+
+def test_a_rejected_claim_is_aimed_at_its_speaker(code):
+    for r in _examples("referenced_claims.tsv"):
+        rejections = [e for e in code(r["example"], "2024-05-01") if e.cameo == "016" or e.root == "12"]
+        assert any(e.target is not None and e.target.country != e.source.country for e in rejections), \
+            [(e.cameo, e.source and e.source.code, e.target and e.target.code) for e in rejections]
+    # an owner of its own decides: "rejected Pristina's accusation" is aimed at Pristina
+    own = code("Kosovo police said Serb gunmen attacked them. Belgrade rejected Pristina's accusation.", "2024-05-01")
+    assert any(e.source and e.source.country == "SRB" and e.target and e.target.country == "XKX" for e in own)

@@ -95,6 +95,30 @@ def target_preps() -> dict[str, tuple[str, ...]]:
     return {r["root"]: tuple(r["preps"].split("|")) for r in read_tsv("coding", "target_preps.tsv")}
 
 
+@lru_cache(maxsize=1)
+def referenced_claim_nouns() -> frozenset[str]:
+    return frozenset(w for r in read_tsv("coding", "referenced_claims.tsv") for w in r["lemma"].split("|") if w)
+
+
+def _referenced_claims(doc, events: list[EventInfo]) -> None:
+    """"Kyiv dismissed the claim as propaganda": a rejection or denial of a claim that names no
+    owner is aimed at the last speaker before it, when that speaker is another country's."""
+    st = doc._.ew
+    nouns = referenced_claim_nouns()
+    for e in events:
+        if e.target is not None or e.source is None or not (e.code.startswith("016") or e.code[:2] == "12"):
+            continue
+        said = next((doc[i] for i in e.tokens if doc[i].lemma_.lower() in nouns), None)
+        if said is None or any(c.dep_ in ("poss", "amod", "compound") for c in said.children) \
+                or any(c.dep_ == "prep" and c.lower_ in ("by", "from", "of") for c in said.children):
+            continue   # "rejected Pakistan's accusation": the owner is the target already
+        before = [c for c in st.claims if c.cue < e.start and c.speakers and c.speakers[0].country
+                  and c.speakers[0].country != e.source.country]
+        if before:
+            e.target = max(before, key=lambda c: c.cue).speakers[0]
+            e.rule += "/referenced claim"
+
+
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
 
 
@@ -312,6 +336,7 @@ class Coder:
                     events = [e for e in events if not (e.head in inner and e.source is None)]
                 events += found
         _corefer_event_nouns(doc, events)
+        _referenced_claims(doc, events)
         # "pledged to expel", "agreed to lift sanctions": the pledged act is the event (coded 03x
         # below from its own code), not the pledge verb's general 03 code as well
         heads = {e.head for e in events}
