@@ -119,6 +119,30 @@ def _referenced_claims(doc, events: list[EventInfo]) -> None:
             e.rule += "/referenced claim"
 
 
+def _relative_event_targets(doc, events: list[EventInfo]) -> None:
+    """"..., a verdict Washington denounced as a sham", "the latest in a string of tests that Seoul
+    condemned": when the noun a relative clause acts on names no actor, it stands for the event
+    of the clause it hangs from, and the act is aimed at that event's doer."""
+    by_head: dict[int, list[EventInfo]] = {}
+    for x in events:
+        by_head.setdefault(x.head, []).append(x)
+    for e in events:
+        verb = doc[e.head]
+        if e.target is not None or e.source is None or verb.dep_ != "relcl" or not _object_is_antecedent(verb):
+            continue
+        t = verb.head
+        for _ in range(6):
+            if t.head.i == t.i:
+                break
+            t = t.head
+            doers = [x.source for x in by_head.get(t.i, ()) if x is not e and x.source is not None
+                     and x.source.country and x.source.country != e.source.country]
+            if doers:
+                e.target = doers[0]
+                e.rule += "/relative object's doer"
+                break
+
+
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
 
 
@@ -337,6 +361,7 @@ class Coder:
                 events += found
         _corefer_event_nouns(doc, events)
         _referenced_claims(doc, events)
+        _relative_event_targets(doc, events)
         # "pledged to expel", "agreed to lift sanctions": the pledged act is the event (coded 03x
         # below from its own code), not the pledge verb's general 03 code as well
         heads = {e.head for e in events}
