@@ -511,6 +511,10 @@ class Coder:
                 weapon = own is not None and own.guessed and code[:2] in VIOLENT_ROOTS \
                     and any(x.country == own.country for x in sources)   # "launched missiles": its own arms
                 targets = [own] if own is not None and own.kind != "owner" and not weapon else []
+                if targets and own.country and any(x.country == own.country for x in sources):
+                    # "withdrew its ambassador from France", "evacuated its citizens from Sudan":
+                    # the doer's own people are moved; the other side is named by a preposition
+                    targets = fallback_targets(tok, obj, code) or targets
             else:
                 targets = actors_of(d) if d is not None else []
             if not targets:
