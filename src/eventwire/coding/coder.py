@@ -508,7 +508,7 @@ class Coder:
             if d is not None and obj is not None and d.i == obj.i:
                 # "released the jailed mayor": the object word is also who the act is done to
                 own = mention_at(d.doc, d.i)
-                weapon = own is not None and own.guessed and code[:2] in VIOLENT_ROOTS \
+                weapon = own is not None and own.guessed and (code[:2] in VIOLENT_ROOTS or code[:2] == "15") \
                     and any(x.country == own.country for x in sources)   # "launched missiles": its own arms
                 targets = [own] if own is not None and own.kind != "owner" and not weapon else []
                 if targets and own.country and any(x.country == own.country for x in sources):
