@@ -255,3 +255,10 @@ def test_date_matches_on_dev_texts():
         assert fast == [(m.span(), m.lastgroup) for m in DATE_PATTERN.finditer(text)]
         found += len(fast)
     assert found > 200
+
+
+@pytest.mark.parametrize("name,country", [("Amhara", "ETH"), ("the Bekaa Valley", "LBN"), ("Beqaa", "LBN"),
+                                          ("North Waziristan", "PAK"), ("Aceh", "IDN"), ("Kayin State", "MMR")])
+def test_regions_news_names(name, country):
+    place = gazetteer().lookup(name)
+    assert place is not None and place.country == country and place.precision == "region"
