@@ -115,11 +115,13 @@ def _owner_fallback(tok) -> list[ActorMention]:
         return []
     if tok.lemma_.lower() in not_owned():   # "Australian dollars" are money, not Australia's
         return []
-    for c in tok.children:
-        if c.dep_ in ("amod", "compound", "poss", "nmod") and c.i < tok.i:
-            m = mention_at(tok.doc, c.i)
-            if m is not None and m.country and not m.guessed and m.kind in OWNER_KINDS:
-                return [_as_owner(m, tok, f"owned by {m.entity}")]
+    owners = [m for c in tok.children if c.dep_ in ("amod", "compound", "poss", "nmod") and c.i < tok.i
+              for m in (mention_at(tok.doc, c.i),)
+              if m is not None and m.country and not m.guessed and m.kind in OWNER_KINDS]
+    if owners:
+        # a named owner before a pronoun: "his Mexican counterpart" is Mexico's, not his country's
+        m = min(owners, key=lambda m: m.kind == "pronoun")
+        return [_as_owner(m, tok, f"owned by {m.entity}")]
     if tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.pos_ == "PROPN":
         from ..where import gazetteer
 
