@@ -50,3 +50,11 @@ def test_events_that_name_no_actor_are_not_written_unless_asked():
     assert not [r for r in code_text(text, date="2024-03-02") if r.kind == "event"]
     kept = [r for r in code_text(text, date="2024-03-02", settings=Settings(actorless=True)) if r.kind == "event"]
     assert kept and all(e.source is None and e.target is None for e in kept)
+
+
+def test_naming_an_event_is_not_doing_it():
+    # "calling the massacre one of the worst abuses" names the killing already reported: one event
+    got = [e for e in events("Amnesty International said troops killed 40 villagers in central Mali, calling the "
+                             "massacre one of the worst abuses in years.") if e.root in ("18", "19", "20")]
+    assert len(got) == 1, [(e.source and e.source.code, e.cameo, e.trigger) for e in got]
+    assert not got[0].source.code.startswith("NGO")

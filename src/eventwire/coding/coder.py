@@ -457,7 +457,9 @@ class Coder:
         obj = bound.get("object")
         code = trig.code
         d = child(tok, "dobj")
-        if obj is None and d is not None and tok.lemma_.lower() in light_verbs():
+        if obj is None and d is not None and tok.lemma_.lower() in light_verbs() \
+                and not any(c.dep_ == "oprd" for c in tok.children):
+            # (not "calling the massacre one of the worst abuses": naming an event is not doing it)
             # "ordered an investigation against Iran": a light verb's event noun says what happened
             noun = self.triggers.match(d, "noun")
             if noun is not None:
@@ -650,6 +652,8 @@ class Coder:
                 if c.dep_ == "prep" and c.lower_ == "of":
                     sources = actors_of(pobj_of(c))
         if not sources and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in light_verbs():
+            if any(c.dep_ == "oprd" for c in tok.head.children):
+                return []   # "calling the massacre one of the worst abuses": naming an event, not doing it
             sources, how = subject_actors(tok.head)
             how = "light verb/" + how
         if not sources and trig.code[:2] in PARTICIPANT_ROOTS and tok.dep_ == "pobj" \
