@@ -227,13 +227,14 @@ def test_ingest_killed_three_times_then_rerun_stores_each_article_once(tmp_path,
 # --- full disk and unwritable paths ------------------------------------------------------------
 
 @contextmanager
-def _tmpfs(path: Path, size_kb: int):
-    """A tmpfs of ``size_kb`` at ``path``, or None when this process may not mount one."""
+def _tmpfs(path: Path, size_kb: int, read_only: bool = False):
+    """A tmpfs of ``size_kb`` at ``path`` (read-only if asked), or None when this process may not mount one."""
     path.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0 or not shutil.which("mount"):
         yield None
         return
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(path)], capture_output=True)
+    options = f"size={size_kb}k" + (",ro" if read_only else "")
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)], capture_output=True)
     if r.returncode != 0:
         yield None
         return
@@ -340,14 +341,8 @@ def _read_only_dir(tmp_path: Path):
         finally:
             d.chmod(0o755)
         return
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,ro", "tmpfs", str(d)], capture_output=True)
-    if r.returncode != 0:
-        yield None
-        return
-    try:
-        yield d
-    finally:
-        subprocess.run(["umount", "-l", str(d)], capture_output=True)
+    with _tmpfs(d, 64, read_only=True) as mounted:
+        yield mounted
 
 
 def test_unwritable_paths_fail_clearly_and_the_database_is_intact(tmp_path, events_db):

@@ -130,3 +130,8 @@ def test_a_rejected_claim_is_aimed_at_its_speaker(code):
     # an owner of its own decides: "rejected Pristina's accusation" is aimed at Pristina
     own = code("Kosovo police said Serb gunmen attacked them. Belgrade rejected Pristina's accusation.", "2024-05-01")
     assert any(e.source and e.source.country == "SRB" and e.target and e.target.country == "XKX" for e in own)
+
+
+def test_instruments_refine_bombings_too(code):
+    # instruments.tsv lists 183 among the codes a drone refines: the table, not the coder, decides
+    assert any(e.cameo == "1952" for e in code("Rebels bombed the bridge with drones on Sunday.", "2024-05-01"))

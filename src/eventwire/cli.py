@@ -149,14 +149,21 @@ def cmd_explain(args) -> int:
     from .coding.ontology import lookup
     from .records import Article
 
-    pipe = get_pipeline(_settings(args))
+    from .pipeline import written_events
+
+    settings = _settings(args)
+    pipe = get_pipeline(settings)
     for art, doc, err in pipe.annotate([Article("text", _text_arg(args.text), args.date)]):
         if err is not None:
             raise err
         st = doc._.ew
-        if not st.events:
+        written = written_events(st.events, settings)
+        if not written:
             print("no events coded")
-        for n, e in enumerate(st.events, 1):
+        if len(written) < len(st.events):
+            print(f"({len(st.events) - len(written)} more coded but not written: naming no actor, of a "
+                  "certainty not asked for, or the same trigger and codes as one below)")
+        for n, e in enumerate(written, 1):
             name = lookup(e.code).name
             src = f"{e.source.code} ({doc[e.source.start:e.source.end].text}; {e.source.why})" if e.source else "-"
             tgt = f"{e.target.code} ({doc[e.target.start:e.target.end].text}; {e.target.why})" if e.target else "-"

@@ -134,6 +134,25 @@ class Pipeline:
             yield CodedArticle(art, events, claims)
 
 
+def written_events(coded: list, settings: Settings) -> list:
+    """The coded events (``doc._.ew.events``) that become records, in text order: those of the
+    certainties asked for, naming a source or a target ("the unrest in Iran" names nobody; the
+    ``actorless`` setting keeps such events), and once per trigger and codes (one trigger coded
+    twice with the same codes, "Russian missiles and drones struck ...", is one strike)."""
+    out, seen = [], set()
+    for e in sorted(coded, key=lambda e: (e.start, e.head)):
+        if e.certainty not in settings.certainty:
+            continue
+        if e.source is None and e.target is None and not settings.actorless:
+            continue
+        key = (e.head, e.code, e.source.code if e.source else None, e.target.code if e.target else None,
+               e.certainty, e.claim)
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
 def build_records(doc, art: Article, settings: Settings) -> tuple[list[Event], list[Claim]]:
     """Turn what the stages left on ``doc`` into the output contract's records."""
     from .coding.ontology import lookup
@@ -159,20 +178,8 @@ def build_records(doc, art: Article, settings: Settings) -> tuple[list[Event], l
                                    TextSpan(content.text, [content.start_char, content.end_char]),
                                    certainty, sent_index.get(doc[c.cue].sent.start, 0)))
     events: list[Event] = []
-    seen: set[tuple] = set()
-    for e in sorted(st.events, key=lambda e: (e.start, e.head)):
-        if e.certainty not in settings.certainty:
-            continue
-        if e.source is None and e.target is None and not settings.actorless:
-            continue   # "the unrest in Iran", "a ceasefire in Gaza": nobody did anything to anyone
+    for e in written_events(st.events, settings):
         entry = lookup(e.code)
-        # one trigger coded twice with the same codes is one event, whatever words named its
-        # actors ("Russian missiles and drones struck ...": not two strikes)
-        key = (e.head, entry.code, e.source.code if e.source else None, e.target.code if e.target else None,
-               e.certainty, e.claim)
-        if key in seen:
-            continue
-        seen.add(key)
         span = doc[e.start:e.end]
         sent_no = sent_index.get(doc[e.head].sent.start, 0)
         attributed = None

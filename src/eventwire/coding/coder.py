@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..actors import ActorMention, mention_at
-from ..data_files import read_tsv
+from ..data_files import read_tsv, split
 from . import modality
 from .roles import actors_of, child, is_passive, not_owned, pobj_of, reporting_subject, subject_actors, subject_of
 from .triggers import Trigger, TriggerDictionary
@@ -97,7 +97,7 @@ def target_preps() -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def referenced_claim_nouns() -> frozenset[str]:
-    return frozenset(w for r in read_tsv("coding", "referenced_claims.tsv") for w in r["lemma"].split("|") if w)
+    return frozenset(w for r in read_tsv("coding", "referenced_claims.tsv") for w in split(r["lemma"]))
 
 
 def _referenced_claims(doc, events: list[EventInfo]) -> None:
@@ -141,6 +141,12 @@ def _relative_event_targets(doc, events: list[EventInfo]) -> None:
                 e.target = doers[0]
                 e.rule += "/relative object's doer"
                 break
+
+
+def _names_event(verb) -> bool:
+    """"Calling the massacre one of the worst abuses": a light verb with a predicate (oprd)
+    names an event already told, it does not do one."""
+    return any(c.dep_ == "oprd" for c in verb.children)
 
 
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom", "whose"}
@@ -457,9 +463,7 @@ class Coder:
         obj = bound.get("object")
         code = trig.code
         d = child(tok, "dobj")
-        if obj is None and d is not None and tok.lemma_.lower() in light_verbs() \
-                and not any(c.dep_ == "oprd" for c in tok.children):
-            # (not "calling the massacre one of the worst abuses": naming an event is not doing it)
+        if obj is None and d is not None and tok.lemma_.lower() in light_verbs() and not _names_event(tok):
             # "ordered an investigation against Iran": a light verb's event noun says what happened
             noun = self.triggers.match(d, "noun")
             if noun is not None:
@@ -492,8 +496,7 @@ class Coder:
                 noun_doers = [e.source for e in self.noun_events(subj) if e.source is not None]
                 if not sources and noun_doers:
                     sources, how = noun_doers, "means"
-        if code in ("190", "193", "180"):
-            code = _by_instrument(tok, code)
+        code = _by_instrument(tok, code)   # instruments.tsv says which codes an instrument refines
         targets: list[ActorMention] = []
         if tok.dep_ == "acl" and tok.tag_ == "VBN":
             # a passive participle on a noun: "Islamic State, banned in Russia" -- the noun is the patient
@@ -652,8 +655,8 @@ class Coder:
                 if c.dep_ == "prep" and c.lower_ == "of":
                     sources = actors_of(pobj_of(c))
         if not sources and tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in light_verbs():
-            if any(c.dep_ == "oprd" for c in tok.head.children):
-                return []   # "calling the massacre one of the worst abuses": naming an event, not doing it
+            if _names_event(tok.head):
+                return []
             sources, how = subject_actors(tok.head)
             how = "light verb/" + how
         if not sources and trig.code[:2] in PARTICIPANT_ROOTS and tok.dep_ == "pobj" \
